@@ -1,0 +1,28 @@
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+
+import noichinh.accounts.api
+import noichinh.units.api
+from noichinh.core.api import router
+from noichinh.core.views import healthz
+
+api_urlpatterns = [
+    path("auth/token/", noichinh.accounts.api.TokenView.as_view(), name="api_token"),
+    path("me/", noichinh.accounts.api.MeView.as_view(), name="api_me"),
+    path("schema/", SpectacularAPIView.as_view(), name="api_schema"),
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api_schema"), name="api_docs"),
+    path("", include(router.urls)),
+]
+
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/", include(api_urlpatterns)),
+    path("don-vi/", include("noichinh.units.urls")),
+    path("", include("noichinh.accounts.urls")),
+    path("", include("noichinh.core.urls")),
+]
+
+handler403 = "noichinh.core.views.permission_denied"
+handler404 = "noichinh.core.views.not_found"
+handler500 = "noichinh.core.views.server_error"

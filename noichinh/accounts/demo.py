@@ -1,0 +1,64 @@
+"""Demo accounts (password from NOICHINH_DEMO_PASSWORD, default `noichinh-demo`; demo data only).
+No demo account has two-factor sign-in, so each works with the password alone."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.conf import settings
+
+from noichinh.core.audit import audit_change
+from noichinh.core.permissions import Role
+from noichinh.core.scoping import SYSTEM
+from noichinh.core.services import object_create
+from noichinh.units.models import Unit
+
+from .models import RoleAssignment, User
+
+# username, full name, position, unit code, role
+DEMO_ACCOUNTS: list[tuple[str, str, str, str, str]] = [
+    ("admin", "Quản trị hệ thống", "Quản trị viên", "BNCTW", Role.SYSTEM_ADMIN),
+    ("trunguong", "Nguyễn Văn Trung", "Vụ trưởng", "BNCTW", Role.HEAD),
+    ("nghean", "Trần Thị Hà", "Chuyên viên", "NA-BNCTU", Role.SPECIALIST),
+    ("quangbinh", "Lê Văn Bình", "Trưởng ban", "QB-BNCTU", Role.HEAD),
+    ("quantri.nghean", "Phạm Văn Nam", "Chánh Văn phòng", "NA-BNCTU", Role.UNIT_ADMIN),
+    ("quangtri", "Hoàng Thị Trị", "Phó Trưởng ban", "QT-BNCTU", Role.HEAD),
+]
+
+DESCRIPTIONS = {
+    "admin": "system administrator, whole tree",
+    "trunguong": "head, Central Internal Affairs Commission (sees everything)",
+    "nghean": "specialist, Nghệ An provincial committee",
+    "quangbinh": "head, Quảng Bình provincial committee (merged into Quảng Trị on 1/7/2025)",
+    "quantri.nghean": "unit administrator, Nghệ An provincial committee",
+    "quangtri": "head, Quảng Trị provincial committee (includes former Quảng Bình)",
+}
+
+
+def load(out: Any) -> None:
+    new = 0
+    for username, full_name, title, unit_code, role in DEMO_ACCOUNTS:
+        unit = Unit.objects.get(code=unit_code)
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            user = User(username=username, full_name=full_name, title=title, home_unit=unit)
+            user.set_password(settings.NOICHINH_DEMO_PASSWORD)
+            user.save()
+            audit_change(user=SYSTEM, instance=user, before=None, message="demo account")
+            new += 1
+        if not RoleAssignment.objects.filter(user=user, unit=unit, role=role).exists():
+            object_create(
+                user=SYSTEM,
+                instance=RoleAssignment(
+                    user=user, unit=unit, role=role, valid_from=dt.date(2021, 1, 1)
+                ),
+            )
+    out.write(f"accounts: {len(DEMO_ACCOUNTS)} demo accounts ({new} new)")
+
+
+def print_accounts(out: Any) -> None:
+    out.write("")
+    out.write(f"Demo accounts (password: {settings.NOICHINH_DEMO_PASSWORD}):")
+    for username, *_rest in DEMO_ACCOUNTS:
+        out.write(f"  {username:<16} {DESCRIPTIONS[username]}")

@@ -1,0 +1,123 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth import password_validation
+from django.utils.translation import gettext_lazy as _
+
+from noichinh.core.forms import DateInput
+
+from .models import RoleAssignment, User
+
+
+class LoginForm(forms.Form):
+    username = forms.CharField(
+        label=_("Username"),
+        max_length=150,
+        widget=forms.TextInput(
+            attrs={"autofocus": True, "autocomplete": "username", "autocapitalize": "none"}
+        ),
+    )
+    password = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    otp_token = forms.CharField(
+        label=_("One-time code"),
+        required=False,
+        max_length=8,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+        help_text=_(
+            "Only if two-factor sign-in is on for your account: the 6 digits from your app."
+        ),
+    )
+
+
+class TokenRequestForm(forms.Form):
+    username = forms.CharField(max_length=150)
+    password = forms.CharField(strip=False)
+    otp_token = forms.CharField(required=False, max_length=8)
+
+
+class UserCreateForm(forms.ModelForm):
+    password1 = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    password2 = forms.CharField(
+        label=_("Repeat the password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    class Meta:
+        model = User
+        fields = ["username", "full_name", "email", "title", "home_unit"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["home_unit"].required = True
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        first, second = data.get("password1"), data.get("password2")
+        if first and second and first != second:
+            self.add_error("password2", _("The two passwords differ."))
+        elif first:
+            try:
+                password_validation.validate_password(first, self.instance)
+            except forms.ValidationError as error:
+                self.add_error("password1", error)
+        return data
+
+    def save(self, commit: bool = True) -> User:
+        user = super().save(commit=False)
+        user.set_password(self.cleaned_data["password1"])
+        if commit:
+            user.save()
+        return user
+
+
+class UserEditForm(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ["full_name", "email", "title", "home_unit", "is_active"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["home_unit"].required = True
+
+
+class RoleAssignmentForm(forms.ModelForm):
+    class Meta:
+        model = RoleAssignment
+        fields = ["user", "unit", "role", "valid_from", "valid_to", "note"]
+        widgets = {"valid_from": DateInput(), "valid_to": DateInput()}
+
+
+class RolePolicyForm(forms.Form):
+    def __init__(self, *args: Any, policies: dict[str, bool], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from noichinh.core.permissions import Role
+
+        for value, label in Role.choices:
+            self.fields[value] = forms.BooleanField(
+                label=label, required=False, initial=policies.get(value, False)
+            )
+
+
+class TwoFactorConfirmForm(forms.Form):
+    otp_token = forms.CharField(
+        label=_("One-time code"),
+        max_length=8,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
+        ),
+    )
+
+
+class PasswordConfirmForm(forms.Form):
+    password = forms.CharField(label=_("Your password"), strip=False, widget=forms.PasswordInput)

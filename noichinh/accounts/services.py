@@ -1,0 +1,72 @@
+"""Rules about accounts: who may grant which role where, and the two-factor policy."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from noichinh.core.audit import audit_record, diff
+from noichinh.core.models import AuditAction
+from noichinh.core.permissions import ROLE_RANK, Role
+from noichinh.core.scoping import user_scope
+
+from .models import RoleAssignment, RolePolicy, User, roles_requiring_two_factor
+
+
+def highest_rank_over(user: Any, path: str) -> int:
+    """The highest role rank the user holds over the unit at `path`."""
+    from noichinh.core.scoping import _assignments
+
+    ranks = [ROLE_RANK[Role(r)] for r, p in _assignments(user) if path.startswith(p)]
+    return max(ranks, default=0)
+
+
+def check_role_assignment(*, user: Any, assignment: RoleAssignment) -> None:
+    """An administrator grants only inside their scope, never above their own rank, and only to
+    users they can see."""
+    unit_path = assignment.unit.path
+    if not user_scope(user, "administer", RoleAssignment).covers(unit_path):
+        raise PermissionDenied(_("This unit is outside your scope."))
+    if ROLE_RANK[Role(assignment.role)] > highest_rank_over(user, unit_path):
+        raise PermissionDenied(_("You cannot grant a role above your own."))
+    if (
+        assignment.role == Role.SYSTEM_ADMIN
+        and highest_rank_over(user, unit_path) < ROLE_RANK[Role.SYSTEM_ADMIN]
+    ):
+        raise PermissionDenied(_("Only a system administrator can grant that role."))
+    target = assignment.user
+    if target.home_unit_id is not None and not user_scope(user, "administer", User).covers(
+        target.home_unit.path  # type: ignore[union-attr]
+    ):
+        raise PermissionDenied(_("This user belongs to a unit outside your scope."))
+
+
+def user_requires_two_factor(user: Any) -> bool:
+    from noichinh.core.scoping import user_roles
+
+    required = roles_requiring_two_factor()
+    return bool(required) and bool(user_roles(user) & required)
+
+
+@transaction.atomic
+def role_policy_set(*, user: Any, role: str, require_two_factor: bool) -> RolePolicy:
+    if user_scope(user, "manage_units", RolePolicy).empty:
+        raise PermissionDenied(_("Only a system administrator may change the sign-in policy."))
+    if role not in Role.values:
+        raise ValidationError(_("Unknown role."))
+    policy, _created = RolePolicy.objects.select_for_update().get_or_create(role=role)
+    if policy.require_two_factor != require_two_factor:
+        before = {"require_two_factor": policy.require_two_factor}
+        policy.require_two_factor = require_two_factor
+        policy.save()
+        audit_record(
+            action=AuditAction.UPDATE,
+            user=user,
+            instance=policy,
+            changes=diff(before, {"require_two_factor": require_two_factor}),
+            unit=getattr(user, "home_unit", None),
+        )
+    return policy

@@ -1,0 +1,49 @@
+"""Small framework forms: the reason a dangerous action asks for, and the import upload."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+MAX_IMPORT_BYTES = 10 * 1024 * 1024
+
+
+class DeleteForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Recorded in the audit log with the deletion."),
+    )
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Excel file (.xlsx)"),
+        help_text=_(
+            "Use the template: the first row holds the column names. Nothing is saved "
+            "unless every row is valid."
+        ),
+    )
+
+    def clean_file(self):  # type: ignore[no-untyped-def]
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith(".xlsx"):
+            raise forms.ValidationError(_("The file must be an Excel .xlsx file."))
+        if upload.size > MAX_IMPORT_BYTES:
+            raise forms.ValidationError(_("The file is larger than 10 MB."))
+        return upload
+
+
+class DateInput(forms.DateInput):
+    """A date typed as dd/mm/yyyy; core.js adds a calendar button beside it."""
+
+    input_type = "text"
+
+    def __init__(self, attrs: dict[str, str] | None = None) -> None:
+        base = {
+            "placeholder": "dd/mm/yyyy",
+            "inputmode": "numeric",
+            "autocomplete": "off",
+            "data-datepicker": "1",
+            "pattern": r"\d{1,2}/\d{1,2}/\d{4}",
+        }
+        super().__init__(attrs={**base, **(attrs or {})}, format="%d/%m/%Y")

@@ -1,0 +1,83 @@
+"""What a list shows: scope, filters, search, sort and page size, shared by the list page, its
+htmx fragment and the Excel export so that an export is exactly what is filtered."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django import forms
+from django.core.paginator import Page, Paginator
+from django.db import models
+from django.http import HttpRequest
+
+from .resources import ModelResource
+from .scoping import ScopedQuerySet
+from .text import fold
+
+PAGE_SIZES = (25, 50, 100)
+
+
+def restrict_choices(form: forms.BaseForm, user: Any, action: str) -> None:
+    """Limit every choice of a scoped model in a form to what the user may use for the action."""
+    for field in form.fields.values():
+        queryset = getattr(field, "queryset", None)
+        if queryset is not None and isinstance(queryset, ScopedQuerySet):
+            field.queryset = queryset.restrict(user, action)  # type: ignore[attr-defined]
+
+
+def scope_unit(request: HttpRequest) -> Any:
+    """The unit picked in the top bar (session), re-checked against the gate on every request."""
+    if not hasattr(request, "_scope_unit"):
+        unit = None
+        unit_id = request.session.get("scope_unit_id") if hasattr(request, "session") else None
+        if unit_id is not None and request.user.is_authenticated:
+            from django.apps import apps
+
+            unit_model = apps.get_model("units", "Unit")
+            unit = unit_model.objects.restrict(request.user, "view").filter(pk=unit_id).first()
+        request._scope_unit = unit  # type: ignore[attr-defined]
+    return request._scope_unit  # type: ignore[attr-defined]
+
+
+@dataclass
+class Listing:
+    queryset: models.QuerySet[Any]
+    filterset: Any
+    query: str
+    sort: str
+    per_page: int
+
+
+def build_listing(request: HttpRequest, resource: type[ModelResource]) -> Listing:
+    user = request.user
+    base = resource.model.objects.restrict(user, "view")  # type: ignore[attr-defined]
+    base = base.within(scope_unit(request))
+    if resource.select_related:
+        base = base.select_related(*resource.select_related)
+    filterset = resource.get_filterset_class()(request.GET or None, queryset=base, request=request)
+    restrict_choices(filterset.form, user, "view")
+    queryset = filterset.qs if filterset.is_bound and filterset.is_valid() else base
+    query = request.GET.get("q", "").strip()[:200]
+    if query and resource.search_fields:
+        for word in fold(query).split():
+            queryset = queryset.filter(search_text__contains=word)
+    sort = request.GET.get("sort", "")
+    allowed = set(resource.sortable)
+    if sort.lstrip("-") in allowed:
+        queryset = queryset.order_by(sort, "-pk" if sort.startswith("-") else "pk")
+    else:
+        sort = ""
+        queryset = queryset.order_by(*resource.ordering)
+    try:
+        per_page = int(request.GET.get("per_page", PAGE_SIZES[0]))
+    except ValueError:
+        per_page = PAGE_SIZES[0]
+    if per_page not in PAGE_SIZES:
+        per_page = PAGE_SIZES[0]
+    return Listing(queryset, filterset, query, sort, per_page)
+
+
+def paginate(request: HttpRequest, listing: Listing) -> Page[Any]:
+    paginator = Paginator(listing.queryset, listing.per_page)
+    return paginator.get_page(request.GET.get("page"))

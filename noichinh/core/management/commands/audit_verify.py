@@ -1,0 +1,26 @@
+"""Check the audit log's hash chain; exit 1 naming the first bad entry if anything was altered."""
+
+import sys
+from typing import Any
+
+from django.core.management.base import BaseCommand
+
+from noichinh.core.audit import verify_chain
+from noichinh.core.models import AuditEntry
+
+
+class Command(BaseCommand):
+    help = "Verify the audit log's hash chain (tamper evidence)."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        problems = list(verify_chain())
+        total = AuditEntry.objects.count()
+        if not problems:
+            self.stdout.write(f"audit log OK: {total} entries, chain intact")
+            return
+        first = problems[0]
+        self.stderr.write(f"audit log BROKEN at entry {first.entry_id}: {first.reason}")
+        for problem in problems[1:20]:
+            self.stderr.write(f"  also entry {problem.entry_id}: {problem.reason}")
+        self.stderr.write(f"{len(problems)} problem(s) in {total} entries")
+        sys.exit(1)

@@ -1,0 +1,117 @@
+"""Framework models: the base of every unit-owned record, and the append-only audit log."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .scoping import ScopedQuerySet
+
+ScopedManager = models.Manager.from_queryset(ScopedQuerySet)
+
+
+class Record(models.Model):
+    """Timestamps and a folded search column (diacritics-free search on SQLite and PostgreSQL)."""
+
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    search_text = models.TextField(editable=False, blank=True, default="")
+
+    scope_path_lookup: ClassVar[str] = "unit__path"
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.refresh_search_text()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "search_text" not in update_fields:
+            kwargs["update_fields"] = [*update_fields, "search_text"]
+        super().save(*args, **kwargs)
+
+    def refresh_search_text(self) -> None:
+        from .resources import registry
+
+        resource = registry.for_model(type(self))
+        if resource is not None:
+            self.search_text = resource.build_search_text(self)
+
+
+class UnitOwned(Record):
+    """Every domain record belongs to a unit; scope follows the unit's subtree."""
+
+    unit = models.ForeignKey(
+        "units.Unit", on_delete=models.PROTECT, related_name="+", verbose_name=_("unit")
+    )
+
+    objects = ScopedManager()
+
+    class Meta:
+        abstract = True
+
+
+class AuditAction(models.TextChoices):
+    CREATE = "create", _("Created")
+    UPDATE = "update", _("Updated")
+    DELETE = "delete", _("Deleted")
+    TRANSITION = "transition", _("State change")
+    LOGIN = "login", _("Signed in")
+    LOGIN_FAILED = "login_failed", _("Failed sign-in")
+    LOGOUT = "logout", _("Signed out")
+    EXPORT = "export", _("Exported")
+    IMPORT = "import", _("Imported")
+
+
+class AuditEntry(models.Model):
+    """One entry of the append-only log. Each entry carries the hash of the one before it.
+
+    No foreign keys: deleting a user or a record must never rewrite history.
+    """
+
+    created_at = models.DateTimeField(_("time"), db_index=True)
+    user_id = models.BigIntegerField(_("user id"), null=True, blank=True)
+    username = models.CharField(_("user"), max_length=150, blank=True)
+    request_id = models.CharField(_("request id"), max_length=64, blank=True)
+    ip = models.CharField(_("IP address"), max_length=45, blank=True)
+    action = models.CharField(_("action"), max_length=20, choices=AuditAction.choices)
+    object_type = models.CharField(_("record type"), max_length=100, blank=True, db_index=True)
+    object_id = models.CharField(_("record id"), max_length=64, blank=True, db_index=True)
+    object_repr = models.CharField(_("record"), max_length=300, blank=True)
+    unit_id = models.BigIntegerField(_("unit id"), null=True, blank=True)
+    unit_path = models.CharField(max_length=255, blank=True, db_index=True)
+    changes = models.JSONField(_("changes"), default=dict, blank=True)
+    message = models.TextField(_("message"), blank=True)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+
+    objects = ScopedManager()
+    scope_path_lookup: ClassVar[str] = "unit_path"
+
+    class Meta:
+        ordering = ["-id"]
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit log")
+        indexes = [models.Index(fields=["object_type", "object_id", "id"])]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.username} {self.action} {self.object_repr}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise PermissionError("The audit log is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        raise PermissionError("The audit log is append-only.")
+
+
+class AuditHead(models.Model):
+    """The single row naming the newest entry: writers lock it; it reveals a removed tail."""
+
+    last_id = models.BigIntegerField(default=0)
+    last_hash = models.CharField(max_length=64, default="0" * 64)
+
+    def __str__(self) -> str:
+        return f"audit head {self.last_id}"

@@ -1,0 +1,164 @@
+"""The one gate: a user and an action become a queryset filter over the unit tree.
+
+A user's scope for an action is the union of the subtrees of the units in their active role
+assignments whose role permits that action (for that resource). Units carry a materialized path
+("000001.000007."), so "in scope" is one indexed prefix condition per assigned subtree.
+
+Every list, detail, form choice, API endpoint, export and search goes through `restrict()`.
+Out of scope is 404: callers use `get_object_or_404(Model.objects.restrict(user, action), ...)`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
+
+from django.apps import apps
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from .permissions import DEFAULT_MATRIX
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+_M = TypeVar("_M", bound=models.Model)
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Subtrees (path prefixes) a user may act on; empty means nothing."""
+
+    paths: tuple[str, ...]
+
+    @classmethod
+    def of(cls, paths: list[str]) -> Scope:
+        # Keep only the outermost prefixes: a subtree inside another adds nothing.
+        minimal: list[str] = []
+        for path in sorted(set(paths), key=len):
+            if not any(path.startswith(kept) for kept in minimal):
+                minimal.append(path)
+        return cls(tuple(sorted(minimal)))
+
+    @property
+    def empty(self) -> bool:
+        return not self.paths
+
+    def q(self, lookup: str) -> Q:
+        if not self.paths:
+            return Q(pk__in=[])
+        condition = Q()
+        for path in self.paths:
+            condition |= Q(**{f"{lookup}__startswith": path})
+        return condition
+
+    def covers(self, path: str | None) -> bool:
+        return bool(path) and any(path.startswith(p) for p in self.paths)  # type: ignore[union-attr]
+
+
+def roles_for(model: type[models.Model] | None, action: str) -> frozenset[str]:
+    """Which roles may do `action` on `model`: the resource's override, else the default matrix."""
+    if model is not None:
+        from .resources import registry
+
+        resource = registry.for_model(model)
+        if resource is not None and action in resource.permissions:
+            return frozenset(resource.permissions[action])
+    return DEFAULT_MATRIX.get(action, frozenset())
+
+
+def _assignments(user: Any) -> list[tuple[str, str]]:
+    """(role, unit path) of the user's active assignments, cached on the user object."""
+    cached = getattr(user, "_noichinh_assignments", None)
+    if cached is None:
+        assignment = apps.get_model("accounts", "RoleAssignment")
+        today = timezone.localdate()
+        cached = list(
+            assignment.objects.filter(user=user, valid_from__lte=today)
+            .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=today))
+            .values_list("role", "unit__path")
+        )
+        user._noichinh_assignments = cached
+    return cached
+
+
+class SystemActor:
+    """The actor of management commands (demo data, generators): holds the system
+    administrator role over the whole tree. It is not a database user and cannot sign in."""
+
+    is_authenticated = True
+    is_active = True
+    is_anonymous = False
+    pk = None
+    id = None
+    username = "system"
+    home_unit = None
+    _noichinh_assignments: ClassVar[list[tuple[str, str]]] = [("system_admin", "")]
+
+    def get_username(self) -> str:
+        return self.username
+
+    def __str__(self) -> str:
+        return self.username
+
+
+SYSTEM = SystemActor()
+
+
+def forget(user: Any) -> None:
+    """Drop the cached assignments (after a role change within the same request)."""
+    if not isinstance(user, SystemActor) and "_noichinh_assignments" in getattr(
+        user, "__dict__", {}
+    ):
+        del user._noichinh_assignments
+
+
+def user_scope(
+    user: AnonymousUser | Any, action: str = "view", model: type[models.Model] | None = None
+) -> Scope:
+    if user is None or not user.is_authenticated or not user.is_active:
+        return Scope(())
+    allowed = roles_for(model, action)
+    return Scope.of([path for role, path in _assignments(user) if role in allowed])
+
+
+def user_roles(user: Any) -> set[str]:
+    if user is None or not user.is_authenticated:
+        return set()
+    return {role for role, _path in _assignments(user)}
+
+
+def can(user: Any, action: str, model: type[models.Model] | None = None) -> bool:
+    """Does the user hold the action anywhere (to show a button or a menu entry)?"""
+    return not user_scope(user, action, model).empty
+
+
+def can_on(user: Any, action: str, obj: models.Model) -> bool:
+    """Does the user hold the action on this record's unit?"""
+    return user_scope(user, action, type(obj)).covers(scope_path_of(obj))
+
+
+def scope_path_of(obj: models.Model) -> str | None:
+    """The unit path a record hangs on, following the model's `scope_path_lookup`."""
+    value: Any = obj
+    for part in obj.scope_path_lookup.split("__"):  # type: ignore[attr-defined]
+        value = getattr(value, part, None)
+        if value is None:
+            return None
+    return str(value)
+
+
+class ScopedQuerySet(models.QuerySet[_M]):
+    """Querysets of every unit-scoped model. `restrict` is the only way lists are built."""
+
+    def restrict(self, user: Any, action: str = "view") -> ScopedQuerySet[_M]:
+        scope = user_scope(user, action, self.model)
+        return self.filter(scope.q(self.model.scope_path_lookup))  # type: ignore[attr-defined]
+
+    def within(self, unit: Any | None) -> ScopedQuerySet[_M]:
+        """Narrow to one unit's subtree (the scope picker); never widens `restrict`."""
+        if unit is None:
+            return self
+        lookup = self.model.scope_path_lookup  # type: ignore[attr-defined]
+        return self.filter(**{f"{lookup}__startswith": unit.path})

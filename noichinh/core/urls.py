@@ -1,0 +1,13 @@
+from django.urls import path
+
+from . import views
+
+app_name = "core"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("tim-kiem/", views.search, name="search"),
+    path("nhat-ky/", views.audit_log, name="audit_log"),
+    path("nhat-ky/<int:pk>/", views.audit_entry, name="audit_entry"),
+    path("pham-vi/", views.set_scope, name="set_scope"),
+]

@@ -1,0 +1,453 @@
+"""Generic pages generated from resources, and the framework pages (home, search, audit, health)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import DatabaseError, connection, transaction
+from django.db.models import ProtectedError
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import select_template
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import View
+from django.views.decorators.http import require_GET, require_POST
+
+from . import exports
+from .audit import history_for, snapshot
+from .display import display_value, field_label
+from .forms import DeleteForm, ImportForm
+from .listing import PAGE_SIZES, build_listing, paginate, restrict_choices
+from .models import AuditAction, AuditEntry
+from .resources import ModelResource, registry
+from .scoping import can, can_on
+from .services import object_create, object_delete, object_update
+
+
+def template_for(resource: type[ModelResource], suffix: str) -> list[str]:
+    return [
+        f"{resource.app_label()}/{resource.model_name()}_{suffix}.html",
+        f"core/object_{suffix}.html",
+    ]
+
+
+_TITLES = {
+    "ObjectCreateView": gettext_lazy("Add new"),
+    "ObjectEditView": gettext_lazy("Edit"),
+    "ObjectDeleteView": gettext_lazy("Delete"),
+    "ObjectImportView": gettext_lazy("Import from Excel"),
+    "ObjectExportView": gettext_lazy("Export to Excel"),
+}
+
+
+class ResourceView(LoginRequiredMixin, View):
+    resource: type[ModelResource] = ModelResource  # set by ModelResource.urls()
+    action = "view"
+
+    def base_queryset(self, action: str | None = None) -> Any:
+        queryset = self.resource.model.objects.restrict(  # type: ignore[attr-defined]
+            self.request.user, action or self.action
+        )
+        if self.resource.select_related:
+            queryset = queryset.select_related(*self.resource.select_related)
+        return queryset
+
+    def get_object(self, action: str | None = None) -> Any:
+        return get_object_or_404(self.base_queryset(action), pk=self.kwargs["pk"])
+
+    def context(self, **extra: Any) -> dict[str, Any]:
+        resource = self.resource
+        user = self.request.user
+        model = resource.model
+        names = {a: resource.url_name(a) for a in resource.actions()}
+        crumbs: list[tuple[str, str | None]] = []
+        obj = extra.get("object")
+        if not isinstance(self, ObjectListView):
+            crumbs.append((resource.verbose_name_plural().capitalize(), reverse(names["list"])))
+            if obj is not None:
+                crumbs.append(
+                    (
+                        str(obj),
+                        reverse(names["detail"], args=[obj.pk])
+                        if not isinstance(self, ObjectDetailView)
+                        else None,
+                    )
+                )
+            if not isinstance(self, ObjectDetailView):
+                crumbs.append((_TITLES.get(type(self).__name__, ""), None))
+        else:
+            crumbs.append((resource.verbose_name_plural().capitalize(), None))
+        return {
+            "crumbs": crumbs,
+            "resource": resource,
+            "verbose_name": resource.verbose_name(),
+            "verbose_name_plural": resource.verbose_name_plural(),
+            "urls": names,
+            "can_add": "add" in names and can(user, "add", model),
+            "can_export": "export" in names,
+            "can_import": "import" in names and can(user, "add", model),
+            **extra,
+        }
+
+
+class ObjectListView(ResourceView):
+    def get(self, request: HttpRequest) -> HttpResponse:
+        if not can(request.user, "view", self.resource.model):
+            raise PermissionDenied(_("You have no role that lets you see this list."))
+        listing = build_listing(request, self.resource)
+        page = paginate(request, listing)
+        columns = list(self.resource.get_list_columns())
+        rows = []
+        for obj in page.object_list:
+            cells = [display_value(obj, c) for c in columns]
+            rows.append({"obj": obj, "cells": cells})
+        params = request.GET.copy()
+        params.pop("page", None)
+        sort_params = request.GET.copy()
+        sort_params.pop("sort", None)
+        sort_params.pop("page", None)
+        headers = []
+        for name in columns:
+            sortable = name in self.resource.sortable
+            next_sort = f"-{name}" if listing.sort == name else name
+            headers.append(
+                {
+                    "label": field_label(self.resource.model, name),
+                    "sortable": sortable,
+                    "sort": next_sort,
+                    "active": listing.sort.lstrip("-") == name,
+                    "descending": listing.sort.startswith("-"),
+                }
+            )
+        context = self.context(
+            page=page,
+            rows=rows,
+            headers=headers,
+            filterset=listing.filterset,
+            query=listing.query,
+            querystring=params.urlencode(),
+            sort_querystring=sort_params.urlencode(),
+            per_page=listing.per_page,
+            page_sizes=PAGE_SIZES,
+            total=page.paginator.count,
+            extra_actions=self.resource.list_actions(request.user),
+        )
+        names = template_for(self.resource, "list")
+        if request.htmx:  # type: ignore[attr-defined]
+            names = [f"{n}#table" for n in names]
+        return render(request, select_template(names).template.name, context)  # type: ignore[attr-defined]
+
+
+class ObjectDetailView(ResourceView):
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        obj = self.get_object()
+        fields = []
+        for name in self.resource.get_detail_fields():
+            text, link = display_value(obj, name)
+            fields.append(
+                {"label": field_label(self.resource.model, name), "value": text, "link": link}
+            )
+        tab = request.GET.get("tab", "info")
+        history = history_for(obj)[:200] if tab == "history" else None
+        context = self.context(
+            object=obj,
+            fields=fields,
+            tab=tab,
+            history=history,
+            can_edit="edit" in self.resource.actions() and can_on(request.user, "change", obj),
+            can_delete="delete" in self.resource.actions() and can_on(request.user, "delete", obj),
+        )
+        return render(request, template_for(self.resource, "detail"), context)
+
+
+class ObjectFormView(ResourceView):
+    mode = "add"
+
+    def form_for(self, data: Any = None, files: Any = None, instance: Any = None) -> Any:
+        form = self.resource.get_form_class(self.mode)(data=data, files=files, instance=instance)
+        restrict_choices(form, self.request.user, self.action)
+        return form
+
+    def render_form(self, form: Any, obj: Any = None) -> HttpResponse:
+        context = self.context(form=form, object=obj, mode=self.mode)
+        return render(self.request, template_for(self.resource, "form"), context)
+
+    def save(self, form: Any, before: dict[str, Any] | None) -> Any:
+        obj = form.save(commit=False)
+        try:
+            with transaction.atomic():
+                if before is None:
+                    object_create(user=self.request.user, instance=obj)
+                else:
+                    object_update(user=self.request.user, instance=obj, before=before)
+                form.save_m2m()
+        except ValidationError as error:
+            form.add_error(None, error)
+            return None
+        except PermissionDenied as error:
+            form.add_error(None, str(error))
+            return None
+        return obj
+
+
+class ObjectCreateView(ObjectFormView):
+    action = "add"
+    mode = "add"
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        if not can(request.user, "add", self.resource.model):
+            raise PermissionDenied(_("You have no role that lets you add this."))
+        initial_form = self.form_for()
+        return self.render_form(initial_form)
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        if not can(request.user, "add", self.resource.model):
+            raise PermissionDenied(_("You have no role that lets you add this."))
+        form = self.form_for(request.POST, request.FILES)
+        if form.is_valid():
+            obj = self.save(form, None)
+            if obj is not None:
+                messages.success(request, _("Saved “%(name)s”.") % {"name": obj})
+                return redirect(self.resource.url_name("detail"), pk=obj.pk)
+        return self.render_form(form)
+
+
+class ObjectEditView(ObjectFormView):
+    action = "change"
+    mode = "edit"
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        obj = self.get_object()
+        return self.render_form(self.form_for(instance=obj), obj)
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        obj = self.get_object()
+        before = snapshot(obj)
+        form = self.form_for(request.POST, request.FILES, instance=obj)
+        if form.is_valid():
+            saved = self.save(form, before)
+            if saved is not None:
+                messages.success(request, _("Saved “%(name)s”.") % {"name": saved})
+                return redirect(self.resource.url_name("detail"), pk=saved.pk)
+        return self.render_form(form, obj)
+
+
+class ObjectDeleteView(ResourceView):
+    action = "delete"
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        obj = self.get_object()
+        return render(
+            request, "core/object_delete.html", self.context(object=obj, form=DeleteForm())
+        )
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        obj = self.get_object()
+        form = DeleteForm(request.POST)
+        if not form.is_valid():
+            return render(request, "core/object_delete.html", self.context(object=obj, form=form))
+        name = str(obj)
+        try:
+            object_delete(user=request.user, instance=obj, reason=form.cleaned_data["reason"])
+        except ProtectedError:
+            messages.error(
+                request,
+                _("“%(name)s” cannot be deleted: other records refer to it.") % {"name": name},
+            )
+            return redirect(self.resource.url_name("detail"), pk=pk)
+        messages.success(request, _("Deleted “%(name)s”.") % {"name": name})
+        return redirect(self.resource.url_name("list"))
+
+
+class ObjectExportView(ResourceView):
+    def get(self, request: HttpRequest) -> HttpResponseBase:
+        if not can(request.user, "view", self.resource.model):
+            raise PermissionDenied(_("You have no role that lets you see this list."))
+        listing = build_listing(request, self.resource)
+        return exports.export_response(request, self.resource, listing.queryset)
+
+
+class ObjectImportView(ResourceView):
+    action = "add"
+
+    def get(self, request: HttpRequest) -> HttpResponseBase:
+        if not can(request.user, "add", self.resource.model):
+            raise PermissionDenied(_("You have no role that lets you add this."))
+        if request.GET.get("template"):
+            return exports.import_template_response(self.resource)
+        return render(request, "core/object_import.html", self.context(form=ImportForm()))
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        if not can(request.user, "add", self.resource.model):
+            raise PermissionDenied(_("You have no role that lets you add this."))
+        form = ImportForm(request.POST, request.FILES)
+        errors: list[exports.RowError] = []
+        if form.is_valid():
+            result = exports.import_rows(
+                user=request.user, resource=self.resource, upload=form.cleaned_data["file"]
+            )
+            if not result.errors:
+                messages.success(request, _("Imported %(count)d rows.") % {"count": result.created})
+                return redirect(self.resource.url_name("list"))
+            errors = result.errors
+        return render(
+            request, "core/object_import.html", self.context(form=form, errors=errors), status=400
+        )
+
+
+# -- framework pages ------------------------------------------------------------------------
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return redirect("accounts:login")
+    from .navigation import areas_for
+
+    return render(request, "core/home.html", {"areas": areas_for(request.user)})
+
+
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        return JsonResponse({"status": "error", "database": "unreachable"}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok"})
+
+
+def search(request: HttpRequest) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return redirect("accounts:login")
+    from .text import fold
+
+    query = request.GET.get("q", "").strip()[:200]
+    groups = []
+    if query:
+        words = fold(query).split()
+        for resource in registry.all():
+            if not resource.search_fields or "detail" not in resource.actions():
+                continue
+            queryset = resource.model.objects.restrict(request.user, "view")  # type: ignore[attr-defined]
+            for word in words:
+                queryset = queryset.filter(search_text__contains=word)
+            total = queryset.count()
+            if total:
+                groups.append(
+                    {
+                        "resource": resource,
+                        "label": resource.verbose_name_plural(),
+                        "items": [
+                            (obj, reverse(resource.url_name("detail"), args=[obj.pk]))
+                            for obj in queryset.order_by(*resource.ordering)[:10]
+                        ],
+                        "total": total,
+                        "list_url": reverse(resource.url_name("list")) + f"?q={query}",
+                    }
+                )
+    return render(request, "core/search.html", {"query": query, "groups": groups})
+
+
+AUDIT_PAGE = 50
+
+
+def audit_log(request: HttpRequest) -> HttpResponse:
+    """The global audit page: administrators (and heads) see the entries of their scope."""
+    if not request.user.is_authenticated:
+        return redirect("accounts:login")
+    if not can(request.user, "audit", AuditEntry):
+        raise PermissionDenied(_("Only administrators may read the audit log."))
+    from django.core.paginator import Paginator
+
+    queryset = AuditEntry.objects.restrict(request.user, "audit")
+    action = request.GET.get("action", "")
+    if action in AuditAction.values:
+        queryset = queryset.filter(action=action)
+    username = request.GET.get("user", "").strip()
+    if username:
+        queryset = queryset.filter(username__iexact=username)
+    object_type = request.GET.get("type", "").strip()
+    if object_type:
+        queryset = queryset.filter(object_type=object_type)
+    page = Paginator(queryset.order_by("-id"), AUDIT_PAGE).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    return render(
+        request,
+        "core/audit_log.html",
+        {
+            "page": page,
+            "actions": AuditAction.choices,
+            "action": action,
+            "username": username,
+            "object_type": object_type,
+            "querystring": params.urlencode(),
+            "audit_crumbs": [
+                (_("Administration"), reverse("accounts:admin_home")),
+                (_("Audit log"), None),
+            ],
+        },
+    )
+
+
+def audit_entry(request: HttpRequest, pk: int) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return redirect("accounts:login")
+    entry = get_object_or_404(AuditEntry.objects.restrict(request.user, "audit"), pk=pk)
+    return render(request, "core/audit_entry.html", {"entry": entry, "entry_list": [entry]})
+
+
+@require_POST
+def set_scope(request: HttpRequest) -> HttpResponse:
+    """Pick the unit the pages look at; only units inside the user's scope are accepted."""
+    if not request.user.is_authenticated:
+        return redirect("accounts:login")
+    from django.apps import apps
+
+    unit_model = apps.get_model("units", "Unit")
+    raw = request.POST.get("unit", "")
+    if raw:
+        try:
+            unit = unit_model.objects.restrict(request.user, "view").get(pk=int(raw))
+        except (ValueError, unit_model.DoesNotExist) as error:
+            raise Http404(_("Unit not found.")) from error
+        request.session["scope_unit_id"] = unit.pk
+    else:
+        request.session.pop("scope_unit_id", None)
+    target = request.POST.get("next", "")
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = reverse("core:home")
+    return redirect(target)
+
+
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    message = str(exception) if exception and str(exception) else _("You may not do this.")
+    return render(request, "403.html", {"message": message}, status=403)
+
+
+def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "404.html", status=404)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    return render(request, "500.html", status=500)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    return render(
+        request,
+        "403.html",
+        {"message": gettext_lazy("The form expired. Reload the page and try again.")},
+        status=403,
+    )
+
+
+__all__ = ["field_label"]
