@@ -265,4 +265,4 @@ CSRF_FAILURE_VIEW = "noichinh.core.views.csrf_failure"
 # WhiteNoise serves from the finders in development; its "no STATIC_ROOT yet" warning is noise then.
 import warnings  # noqa: E402
 
-warnings.filterwarnings("ignore", message="No directory at", module="whitenoise.base")
+warnings.filterwarnings("ignore", message="No directory at")

@@ -17,11 +17,12 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
-from noichinh.core.api import register_api
+from noichinh.core.api import ScopedModelSerializer, register_api
 from noichinh.core.audit import audit_record
 from noichinh.core.models import AuditAction
 from noichinh.core.scoping import user_roles, user_scope
 
+from .models import User
 from .resources import RoleAssignmentResource, UserResource
 from .services import user_requires_two_factor
 from .views import confirmed_device
@@ -123,6 +124,28 @@ class MeView(APIView):
             }
         )
 
+
+class UserSerializer(ScopedModelSerializer):
+    unit = serializers.IntegerField(source="home_unit_id", read_only=True)
+
+    class Meta:
+        model = User
+        fields = [
+            "id",
+            "username",
+            "full_name",
+            "email",
+            "title",
+            "home_unit",
+            "unit",
+            "is_active",
+            "last_login",
+        ]
+        read_only_fields = ["last_login"]
+        full_clean_exclude = ["password"]
+
+
+UserResource.serializer = UserSerializer
 
 register_api(UserResource, "users")
 register_api(RoleAssignmentResource, "role-assignments")

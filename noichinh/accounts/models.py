@@ -49,6 +49,8 @@ class User(AbstractUser):
         from noichinh.core.text import fold
 
         self.search_text = fold(f"{self.username} {self.full_name} {self.email} {self.title}")
+        if not self.password:
+            self.set_unusable_password()  # created without a password (API): cannot sign in yet
         super().save(*args, **kwargs)
 
     def display_name(self) -> str:

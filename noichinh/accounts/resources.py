@@ -48,6 +48,12 @@ class UserResource(ModelResource):
         return ("list", "add", "detail", "edit", "export")  # users are deactivated, never deleted
 
     @classmethod
+    def new_instance(cls, data: dict[str, Any]) -> models.Model:
+        user = User(**data)
+        user.set_unusable_password()  # created through the API: a password is set on the page
+        return user
+
+    @classmethod
     def check_write(cls, user: Any, instance: models.Model, action: str) -> None:
         assert isinstance(instance, User)
         if instance.pk is None or instance.home_unit is None:

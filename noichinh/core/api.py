@@ -17,7 +17,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from .audit import snapshot
 from .resources import ModelResource
-from .scoping import ScopedQuerySet
+from .scoping import ScopedQuerySet, restrict_choice
 from .services import object_create, object_delete, object_update
 
 ACTION_MAP = {
@@ -40,9 +40,11 @@ class ScopedModelSerializer(serializers.ModelSerializer):
             return
         action = "change" if self.instance is not None else "add"
         for field in self.fields.values():
-            queryset = getattr(field, "queryset", None)
-            if isinstance(queryset, ScopedQuerySet):
-                field.queryset = queryset.restrict(request.user, action)  # type: ignore[attr-defined]
+            target = getattr(field, "child_relation", field)  # many=True wraps the related field
+            queryset = getattr(target, "queryset", None)
+            if queryset is not None and isinstance(queryset.all(), ScopedQuerySet):
+                model = self.Meta.model  # type: ignore[attr-defined]
+                target.queryset = restrict_choice(queryset.all(), request.user, action, model)
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         # Run the model's own validation so the API and the pages refuse the same input.
@@ -52,7 +54,8 @@ class ScopedModelSerializer(serializers.ModelSerializer):
         for key, value in plain.items():
             setattr(instance, key, value)
         try:
-            instance.full_clean(exclude=[f for f in self._m2m_names(model)])
+            exclude = [*self._m2m_names(model), *getattr(self.Meta, "full_clean_exclude", ())]
+            instance.full_clean(exclude=exclude)
         except DjangoValidationError as error:
             raise serializers.ValidationError(serializers.as_serializer_error(error)) from error
         return attrs
@@ -75,11 +78,12 @@ class ScopedModelViewSet(viewsets.ModelViewSet):
         return queryset.order_by(*self.resource.ordering)
 
     def perform_create(self, serializer: Any) -> None:
-        model = self.resource.model
         m2m = {k: v for k, v in serializer.validated_data.items() if isinstance(v, list)}
         plain = {k: v for k, v in serializer.validated_data.items() if k not in m2m}
         with transaction.atomic():
-            instance = object_create(user=self.request.user, instance=model(**plain))
+            instance = object_create(
+                user=self.request.user, instance=self.resource.new_instance(plain)
+            )
             for name, values in m2m.items():
                 getattr(instance, name).set(values)
         serializer.instance = instance

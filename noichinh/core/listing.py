@@ -12,18 +12,22 @@ from django.db import models
 from django.http import HttpRequest
 
 from .resources import ModelResource
-from .scoping import ScopedQuerySet
+from .scoping import ScopedQuerySet, restrict_choice
 from .text import fold
 
 PAGE_SIZES = (25, 50, 100)
 
 
-def restrict_choices(form: forms.BaseForm, user: Any, action: str) -> None:
+def restrict_choices(
+    form: forms.BaseForm, user: Any, action: str, for_model: type[models.Model] | None = None
+) -> None:
     """Limit every choice of a scoped model in a form to what the user may use for the action."""
+    meta = getattr(form, "_meta", None)
+    for_model = for_model or getattr(meta, "model", None)
     for field in form.fields.values():
         queryset = getattr(field, "queryset", None)
-        if queryset is not None and isinstance(queryset, ScopedQuerySet):
-            field.queryset = queryset.restrict(user, action)  # type: ignore[attr-defined]
+        if queryset is not None and isinstance(queryset.all(), ScopedQuerySet):
+            field.queryset = restrict_choice(queryset.all(), user, action, for_model)  # type: ignore[attr-defined]
 
 
 def scope_unit(request: HttpRequest) -> Any:
@@ -56,7 +60,7 @@ def build_listing(request: HttpRequest, resource: type[ModelResource]) -> Listin
     if resource.select_related:
         base = base.select_related(*resource.select_related)
     filterset = resource.get_filterset_class()(request.GET or None, queryset=base, request=request)
-    restrict_choices(filterset.form, user, "view")
+    restrict_choices(filterset.form, user, "view", resource.model)
     queryset = filterset.qs if filterset.is_bound and filterset.is_valid() else base
     query = request.GET.get("q", "").strip()[:200]
     if query and resource.search_fields:

@@ -57,6 +57,11 @@ class ModelResource:
         """Rules beyond scope that a write must pass (raise PermissionDenied/ValidationError)."""
 
     @classmethod
+    def new_instance(cls, data: dict[str, Any]) -> models.Model:
+        """A new, unsaved record from validated API data."""
+        return cls.model(**data)
+
+    @classmethod
     def list_actions(cls, user: Any) -> list[tuple[str, str, bool]]:
         """Extra buttons on the list page: (label, url, primary)."""
         return []

@@ -149,6 +149,20 @@ def scope_path_of(obj: models.Model) -> str | None:
     return str(value)
 
 
+def restrict_choice(
+    queryset: models.QuerySet[Any], user: Any, action: str, for_model: type[models.Model] | None
+) -> models.QuerySet[Any]:
+    """Choices offered when writing a `for_model` record (form fields, API related fields).
+
+    Choosing a unit picks the record's owner, so the units are those where the user may do
+    `action` on `for_model` (a unit administrator assigns roles in their subtree even though
+    they may not add units). Any other related record is offered if the user may see it.
+    """
+    if getattr(queryset.model, "scope_path_lookup", None) == "path":
+        return queryset.filter(user_scope(user, action, for_model).q("path"))
+    return queryset.restrict(user, "view")  # type: ignore[attr-defined]
+
+
 class ScopedQuerySet(models.QuerySet[_M]):
     """Querysets of every unit-scoped model. `restrict` is the only way lists are built."""
 

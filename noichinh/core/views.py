@@ -140,7 +140,7 @@ class ObjectListView(ResourceView):
         names = template_for(self.resource, "list")
         if request.htmx:  # type: ignore[attr-defined]
             names = [f"{n}#table" for n in names]
-        return render(request, select_template(names).template.name, context)  # type: ignore[attr-defined]
+        return HttpResponse(select_template(names).render(context, request))
 
 
 class ObjectDetailView(ResourceView):

@@ -1,0 +1,55 @@
+"""The demo tells the domain's story: 63 committees became 34 on 1/7/2025, with history."""
+
+import datetime as dt
+import io
+
+import pytest
+from django.core.management import call_command
+
+from noichinh.core.audit import verify_chain
+from noichinh.core.models import AuditEntry
+from noichinh.units.choices import EventKind, UnitKind
+from noichinh.units.models import Cluster, Unit, UnitEvent
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def demo():
+    call_command("load_demo", stdout=io.StringIO())
+
+
+def test_reorganisation_2025(demo):
+    provincial = Unit.objects.filter(kind=UnitKind.PROVINCIAL)
+    assert provincial.count() == 63
+    assert provincial.active_on(dt.date(2025, 6, 30)).count() == 63
+    assert provincial.active_on(dt.date(2025, 7, 1)).count() == 34
+    quang_binh = Unit.objects.get(code="QB-BNCTU")
+    quang_tri = Unit.objects.get(code="QT-BNCTU")
+    assert quang_binh.successor == quang_tri and quang_binh.valid_to == dt.date(2025, 6, 30)
+    assert quang_binh.path.startswith(quang_tri.path)
+    lam_dong = Unit.objects.get(code="LD-BNCTU")
+    assert set(lam_dong.predecessors.values_list("code", flat=True)) == {"DNO-BNCTU", "BTH-BNCTU"}
+    assert UnitEvent.objects.filter(kind=EventKind.MERGED, date=dt.date(2025, 7, 1)).count() == 23
+    assert Unit.objects.get(code="TTH-BNCTU").name == "Ban Nội chính Thành ủy Huế"
+
+
+def test_district_groups_and_departments(demo):
+    groups = Unit.objects.filter(kind=UnitKind.DISTRICT_GROUP, code__startswith="QB-")
+    assert groups.count() == 8
+    assert not groups.filter(valid_to__isnull=True).exists()
+    nghe_an = Unit.objects.get(code="NA-BNCTU")
+    assert nghe_an.children.filter(kind=UnitKind.DEPARTMENT).count() == 4
+
+
+def test_cluster_three_has_its_thirteen_members(demo):
+    cluster = Cluster.objects.get(code="CUM-III")
+    assert cluster.members.count() == 13
+    assert cluster.members.filter(code="QB-BNCTU").exists()
+
+
+def test_loading_twice_changes_nothing(demo):
+    units, entries = Unit.objects.count(), AuditEntry.objects.count()
+    call_command("load_demo", stdout=io.StringIO())
+    assert (Unit.objects.count(), AuditEntry.objects.count()) == (units, entries)
+    assert list(verify_chain()) == []

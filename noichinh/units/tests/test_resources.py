@@ -1,0 +1,73 @@
+"""The permission matrix for units and clusters (the kit), and what is special about units."""
+
+import datetime as dt
+from typing import Any
+
+from noichinh.core.scoping import SYSTEM
+from noichinh.core.testkit import ResourceTestCase
+from noichinh.units.choices import UnitKind
+from noichinh.units.models import Cluster
+from noichinh.units.resources import ClusterResource, UnitResource
+from noichinh.units.services import unit_create
+
+
+class UnitResourceTests(ResourceTestCase):
+    resource = UnitResource
+
+    def make(self, unit: Any) -> Any:
+        code = self.unique("U")
+        return unit_create(
+            user=SYSTEM,
+            parent=unit,
+            code=code,
+            name=f"Đơn vị {code}",
+            kind=UnitKind.DEPARTMENT,
+            valid_from=dt.date(2021, 1, 1),
+        )
+
+    def form_data(self, unit: Any, mode: str) -> dict[str, Any]:
+        return {}
+
+    def test_units_are_not_edited_field_by_field(self) -> None:
+        self.assertEqual(UnitResource.actions(), ("list", "detail", "export"))
+
+    def test_closed_units_hidden_by_default_and_shown_on_request(self) -> None:
+        from noichinh.units.services import unit_close
+
+        unit_close(user=SYSTEM, unit=self.obj_in, on=dt.date(2025, 7, 1), note="thử")
+        self.client.force_login(self.in_scope)
+        active = self.client.get(self.url("list"), {"per_page": 100})
+        self.assertNotIn(self.obj_in.pk, {r["obj"].pk for r in active.context["rows"]})
+        everything = self.client.get(self.url("list"), {"status": "all", "per_page": 100})
+        self.assertIn(self.obj_in.pk, {r["obj"].pk for r in everything.context["rows"]})
+
+    def test_search_ignores_diacritics(self) -> None:
+        self.client.force_login(self.in_scope)
+        response = self.client.get(self.url("list"), {"q": "phong thu a1"})
+        self.assertEqual([r["obj"].code for r in response.context["rows"]], ["T-A1"])
+
+
+class ClusterResourceTests(ResourceTestCase):
+    resource = ClusterResource
+
+    def make(self, unit: Any) -> Any:
+        code = self.unique("C")
+        return Cluster.objects.create(unit=unit, code=code, name=f"Cụm {code}")
+
+    def form_data(self, unit: Any, mode: str) -> dict[str, Any]:
+        return {
+            "unit": unit.pk,
+            "code": self.unique("CF"),
+            "name": "Cụm thi đua thử",
+            "region": "Miền Trung",
+            "members": [unit.pk],
+        }
+
+    def test_member_choices_are_limited_to_the_scope(self) -> None:
+        data = self.form_data(self.tree["prov_a"], "add")
+        data["members"] = [self.tree["prov_b"].pk]
+        self.client.force_login(self.in_scope)
+        response = self.client.post(self.url("add"), data)
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("members", response.context["form"].errors)
+        self.assertEqual(response.context["form"]["name"].value(), "Cụm thi đua thử")
