@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
@@ -6,7 +8,7 @@ import noichinh.units.api
 from noichinh.core.api import router
 from noichinh.core.views import healthz
 
-api_urlpatterns = [
+api_urlpatterns: list[Any] = [
     path("auth/token/", noichinh.accounts.api.TokenView.as_view(), name="api_token"),
     path("me/", noichinh.accounts.api.MeView.as_view(), name="api_me"),
     path("schema/", SpectacularAPIView.as_view(), name="api_schema"),

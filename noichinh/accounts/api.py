@@ -89,7 +89,7 @@ class TokenView(APIView):
             instance=user,
             message="api token",
             unit=user.home_unit,
-        )  # type: ignore[attr-defined]
+        )
         return Response({"token": token.key})
 
 

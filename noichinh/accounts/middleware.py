@@ -26,7 +26,7 @@ class TwoFactorRequiredMiddleware:
         if (
             user is not None
             and user.is_authenticated
-            and not user.is_verified()  # type: ignore[union-attr]
+            and not user.is_verified()
             and not request.path.startswith(OPEN_PREFIXES)
         ):
             from .services import user_requires_two_factor

@@ -34,7 +34,7 @@ class User(AbstractUser):
     )
     search_text = models.TextField(editable=False, blank=True, default="")
 
-    objects = ScopedUserManager()
+    objects: ClassVar[ScopedUserManager] = ScopedUserManager()
     scope_path_lookup: ClassVar[str] = "home_unit__path"
 
     class Meta:
@@ -45,7 +45,7 @@ class User(AbstractUser):
     def __str__(self) -> str:
         return f"{self.full_name} ({self.username})" if self.full_name else self.username
 
-    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def save(self, *args, **kwargs):
         from noichinh.core.text import fold
 
         self.search_text = fold(f"{self.username} {self.full_name} {self.email} {self.title}")

@@ -94,7 +94,7 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def profile(request: HttpRequest) -> HttpResponse:
-    user = request.user
+    user: Any = request.user
     assignments = (
         RoleAssignment.objects.filter(user=user).select_related("unit").order_by("unit__path")
     )
@@ -112,7 +112,7 @@ def profile(request: HttpRequest) -> HttpResponse:
 @sensitive_post_parameters()
 @login_required
 def password_change(request: HttpRequest) -> HttpResponse:
-    form = PasswordChangeForm(request.user, request.POST or None)  # type: ignore[arg-type]
+    form = PasswordChangeForm(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = form.save()
         update_session_auth_hash(request, user)
@@ -143,10 +143,10 @@ def _qr_data_uri(url: str) -> str:
 @login_required
 def two_factor(request: HttpRequest) -> HttpResponse:
     """Set up, verify or turn off TOTP two-factor sign-in."""
-    user = request.user
+    user: Any = request.user
     device = confirmed_device(user)
     required = user_requires_two_factor(user)
-    if device is not None and not user.is_verified():  # type: ignore[union-attr]
+    if device is not None and not user.is_verified():
         form = TwoFactorConfirmForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             matched = match_token(user, form.cleaned_data["otp_token"])
@@ -158,14 +158,14 @@ def two_factor(request: HttpRequest) -> HttpResponse:
             request, "accounts/two_factor_verify.html", {"form": form, "required": required}
         )
     if device is not None:
-        form = PasswordConfirmForm(request.POST or None)
-        if request.method == "POST" and form.is_valid():
+        off_form = PasswordConfirmForm(request.POST or None)
+        if request.method == "POST" and off_form.is_valid():
             if required:
                 raise PermissionDenied(
                     _("Your role requires two-factor sign-in; it cannot be turned off.")
                 )
-            if not user.check_password(form.cleaned_data["password"]):  # type: ignore[union-attr]
-                form.add_error("password", _("Wrong password."))
+            if not user.check_password(off_form.cleaned_data["password"]):
+                off_form.add_error("password", _("Wrong password."))
             else:
                 TOTPDevice.objects.filter(user=user).delete()
                 audit_record(
@@ -177,7 +177,9 @@ def two_factor(request: HttpRequest) -> HttpResponse:
                 )
                 messages.success(request, _("Two-factor sign-in is off."))
                 return redirect("accounts:profile")
-        return render(request, "accounts/two_factor_on.html", {"form": form, "required": required})
+        return render(
+            request, "accounts/two_factor_on.html", {"form": off_form, "required": required}
+        )
     pending, _created = TOTPDevice.objects.get_or_create(
         user=user, confirmed=False, defaults={"name": "Noichinh"}
     )

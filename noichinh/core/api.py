@@ -40,15 +40,17 @@ class ScopedModelSerializer(serializers.ModelSerializer):
             return
         action = "change" if self.instance is not None else "add"
         for field in self.fields.values():
-            target = getattr(field, "child_relation", field)  # many=True wraps the related field
+            target: Any = getattr(
+                field, "child_relation", field
+            )  # many=True wraps the related field
             queryset = getattr(target, "queryset", None)
             if queryset is not None and isinstance(queryset.all(), ScopedQuerySet):
-                model = self.Meta.model  # type: ignore[attr-defined]
+                model = self.Meta.model
                 target.queryset = restrict_choice(queryset.all(), request.user, action, model)
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         # Run the model's own validation so the API and the pages refuse the same input.
-        model = self.Meta.model  # type: ignore[attr-defined]
+        model: Any = self.Meta.model
         instance = self.instance or model()
         plain = {k: v for k, v in attrs.items() if not isinstance(v, list)}
         for key, value in plain.items():
@@ -113,7 +115,7 @@ def viewset_for(resource: type[ModelResource]) -> type[ScopedModelViewSet]:
         "serializer_class": resource.get_serializer_class(),
         "filterset_class": resource.get_filterset_class(),
         "http_method_names": methods,
-        "queryset": resource.model.objects.none(),  # for schema generation; requests use the gate
+        "queryset": resource.model._default_manager.none(),  # for schema generation; requests use the gate
     }
     return type(f"{resource.model.__name__}ViewSet", (ScopedModelViewSet,), attrs)
 

@@ -82,7 +82,9 @@ def entry_hash(entry: AuditEntry) -> str:
 def _unit_of(instance: models.Model | None) -> tuple[int | None, str]:
     if instance is None:
         return None, ""
-    unit = instance if instance._meta.label == "units.Unit" else getattr(instance, "unit", None)
+    unit: Any = (
+        instance if instance._meta.label == "units.Unit" else getattr(instance, "unit", None)
+    )
     if unit is None:
         unit = getattr(instance, "home_unit", None)
     if unit is None:

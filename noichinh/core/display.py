@@ -21,7 +21,8 @@ def field_label(model: type[models.Model], name: str) -> str:
         field = model._meta.get_field(name)
     except FieldDoesNotExist:
         attr = getattr(model, name, None)
-        return str(getattr(attr, "short_description", name.replace("_", " ").capitalize()))
+        label = str(getattr(attr, "short_description", name.replace("_", " ")))
+        return label[:1].upper() + label[1:]
     return str(getattr(field, "verbose_name", name)).capitalize()
 
 

@@ -156,7 +156,7 @@ def import_rows(*, user: Any, resource: type[ModelResource], upload: Any) -> Imp
             for name, messages in form.errors.items():
                 column = field_label(resource.model, name) if name != "__all__" else ""
                 for message in messages:
-                    result.errors.append(RowError(number, column, message))
+                    result.errors.append(RowError(number, column, str(message)))
     if result.errors:
         return result
     try:

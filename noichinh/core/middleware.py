@@ -28,3 +28,28 @@ class RequestIdMiddleware:
             request_context.reset(token)
         response["X-Request-ID"] = request_id
         return response
+
+
+class LanguageMiddleware:
+    """Vietnamese unless the user chose English (language cookie set by /i18n/setlang/).
+
+    Django's LocaleMiddleware would follow the browser's Accept-Language, which on most
+    office PCs says English; the product's language is Vietnamese by default.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from django.conf import settings
+        from django.utils import translation
+
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+        available = {code for code, _name in settings.LANGUAGES}
+        language = chosen if chosen in available else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = language  # type: ignore[attr-defined]
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", language)
+        translation.deactivate()
+        return response

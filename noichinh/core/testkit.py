@@ -98,6 +98,9 @@ class ResourceTestCase(TestCase):
     __test__ = False
     resource: ClassVar[type[ModelResource] | None] = None
     tree: ClassVar[dict[str, Any]]
+    no_role: ClassVar[Any]
+    in_scope: ClassVar[Any]
+    out_scope: ClassVar[Any]
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)

@@ -26,7 +26,7 @@ def format_number(value: int | float | Decimal | None, decimals: int = 0) -> str
     number = Decimal(str(value)).quantize(quant, rounding=ROUND_HALF_UP)
     sign = "-" if number < 0 else ""
     integer, _, fraction = f"{abs(number):f}".partition(".")
-    groups = []
+    groups: list[str] = []
     while len(integer) > 3:
         groups.insert(0, integer[-3:])
         integer = integer[:-3]

@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import select_template
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.decorators.http import require_GET, require_POST
@@ -65,7 +66,7 @@ class ResourceView(LoginRequiredMixin, View):
         user = self.request.user
         model = resource.model
         names = {a: resource.url_name(a) for a in resource.actions()}
-        crumbs: list[tuple[str, str | None]] = []
+        crumbs: list[tuple[Any, str | None]] = []
         obj = extra.get("object")
         if not isinstance(self, ObjectListView):
             crumbs.append((resource.verbose_name_plural().capitalize(), reverse(names["list"])))
@@ -292,7 +293,11 @@ class ObjectImportView(ResourceView):
                 user=request.user, resource=self.resource, upload=form.cleaned_data["file"]
             )
             if not result.errors:
-                messages.success(request, _("Imported %(count)d rows.") % {"count": result.created})
+                messages.success(
+                    request,
+                    ngettext("Imported %(count)d row.", "Imported %(count)d rows.", result.created)
+                    % {"count": result.created},
+                )
                 return redirect(self.resource.url_name("list"))
             errors = result.errors
         return render(

@@ -14,7 +14,7 @@ from .models import Cluster, Unit
 
 
 def _units(user: Any, action: str = "manage_units") -> Any:
-    return Unit.objects.restrict(user, action).active().order_by("path")
+    return Unit.objects.restrict(user, action).filter(valid_to__isnull=True).order_by("path")
 
 
 class _DecisionFields(forms.Form):

@@ -82,7 +82,7 @@ class Unit(Record):
         null=True,
         blank=True,
         related_name="predecessors",
-        verbose_name=_("became"),
+        verbose_name=_("successor unit"),
     )
 
     objects = UnitManager()
@@ -136,7 +136,9 @@ class UnitEvent(models.Model):
     note = models.TextField(_("note"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.CharField(max_length=150, blank=True)
-    units = models.ManyToManyField(Unit, through="UnitEventLink", related_name="events")
+    units: models.ManyToManyField[Unit, UnitEventLink] = models.ManyToManyField(
+        Unit, through="UnitEventLink", related_name="events"
+    )
 
     class Meta:
         ordering = ["-date", "-id"]

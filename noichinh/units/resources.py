@@ -27,12 +27,12 @@ class UnitFilterSet(django_filters.FilterSet):
         model = Unit
         fields = ["kind"]
 
-    def __init__(self, data=None, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def __init__(self, data=None, *args, **kwargs):
         data = data.copy() if data is not None else {}
         data.setdefault("status", "active")
         super().__init__(data, *args, **kwargs)
 
-    def filter_status(self, queryset, name, value):  # type: ignore[no-untyped-def]
+    def filter_status(self, queryset, name, value):
         if value == "active":
             return queryset.filter(valid_to__isnull=True)
         if value == "closed":

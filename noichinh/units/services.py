@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import F, Value
 from django.db.models.functions import Concat, Substr
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from noichinh.core.audit import audit_record, diff, snapshot
 from noichinh.core.models import AuditAction
@@ -336,5 +337,13 @@ def unit_split(
     ]
     event = _event(EventKind.SPLIT, on, user, document, note, sources=[source], targets=created)
     if close_source:
-        _close(user, source, on, None, event, _("Split into %(n)d units") % {"n": len(created)})
+        _close(
+            user,
+            source,
+            on,
+            None,
+            event,
+            ngettext("Split into %(n)d unit", "Split into %(n)d units", len(created))
+            % {"n": len(created)},
+        )
     return created

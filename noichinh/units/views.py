@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from noichinh.core.scoping import can, can_on
 from noichinh.core.views import ObjectDetailView
@@ -211,7 +212,11 @@ def unit_split(request: HttpRequest, pk: int) -> HttpResponse:
             ),
         )
         if created is not None:
-            messages.success(request, _("Split into %(n)d units.") % {"n": len(created)})
+            messages.success(
+                request,
+                ngettext("Split into %(n)d unit.", "Split into %(n)d units.", len(created))
+                % {"n": len(created)},
+            )
             return redirect("units:unit_detail", pk=unit.pk)
     return _service_page(request, unit, form, _("Split"), _("Split"), danger=True)
 

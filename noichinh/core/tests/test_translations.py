@@ -182,3 +182,14 @@ def test_sign_in_page_is_vietnamese_by_default_and_english_on_request(client) ->
     page = response.content.decode()
     assert 'lang="en"' in page
     assert "Sign in" in page
+
+
+@pytest.mark.django_db
+def test_an_english_browser_still_gets_vietnamese_until_the_user_chooses(client) -> None:
+    """Regression: the interface followed Accept-Language, so a default browser saw English."""
+    page = client.get("/tai-khoan/dang-nhap/", headers={"Accept-Language": "en-US,en;q=0.9"})
+    assert 'lang="vi"' in page.content.decode()
+    assert page["Content-Language"] == "vi"
+    chosen = client.post("/i18n/setlang/", {"language": "en", "next": "/tai-khoan/dang-nhap/"})
+    assert chosen.status_code == 302
+    assert 'lang="en"' in client.get("/tai-khoan/dang-nhap/").content.decode()
