@@ -12,7 +12,20 @@ from noichinh.core.models import AuditEntry
 class Command(BaseCommand):
     help = "Verify the audit log's hash chain (tamper evidence)."
 
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument(
+            "--enqueue",
+            action="store_true",
+            help="Queue the check for the background worker (db_worker) instead of running it now.",
+        )
+
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["enqueue"]:
+            from noichinh.core.tasks import audit_verify_task
+
+            result = audit_verify_task.enqueue()
+            self.stdout.write(f"queued audit check {result.id}")
+            return
         problems = list(verify_chain())
         total = AuditEntry.objects.count()
         if not problems:

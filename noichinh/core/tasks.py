@@ -1,0 +1,21 @@
+"""Background tasks of the framework, run by the django-tasks database queue (`db_worker`)."""
+
+from typing import Any
+
+from django_tasks import task
+
+from .audit import verify_chain
+from .models import AuditEntry
+
+
+@task()
+def audit_verify_task() -> dict[str, Any]:
+    """Check the audit log's hash chain off the request path (an operator schedules it nightly:
+    `manage.py audit_verify --enqueue` from cron, then `db_worker` runs it)."""
+    problems = list(verify_chain())
+    return {
+        "entries": AuditEntry.objects.count(),
+        "ok": not problems,
+        "first_bad_entry": problems[0].entry_id if problems else None,
+        "reason": problems[0].reason if problems else "",
+    }

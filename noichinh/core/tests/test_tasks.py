@@ -1,0 +1,25 @@
+"""The background queue works end to end: enqueue in the database, a real worker runs it."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+from django_tasks_db.models import DBTaskResult
+
+from noichinh.core.audit import audit_record
+from noichinh.core.scoping import SYSTEM
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_audit_check_runs_in_the_database_worker():
+    audit_record(action="update", user=SYSTEM, object_type="x.y", object_id="1")
+    out = io.StringIO()
+    call_command("audit_verify", "--enqueue", stdout=out)
+    assert "queued" in out.getvalue()
+    row = DBTaskResult.objects.get()
+    assert row.status == "READY"
+    call_command("db_worker", "--batch", "--no-startup-delay", stdout=io.StringIO())
+    row.refresh_from_db()
+    assert row.status == "SUCCESSFUL", row.traceback
+    assert row.return_value == {"entries": 1, "ok": True, "first_bad_entry": None, "reason": ""}
