@@ -209,12 +209,17 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# Behind nginx, the client address is in X-Forwarded-For: say how many proxies to trust (the
+# address the nearest trusted proxy saw is used). 0 = use the socket address (no proxy).
+NOICHINH_PROXY_COUNT = int(os.environ.get("NOICHINH_PROXY_COUNT", "0"))
+
 # Login protection: lockout after repeated failures (django-axes).
 AXES_FAILURE_LIMIT = int(os.environ.get("NOICHINH_LOCKOUT_FAILURES", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("NOICHINH_LOCKOUT_MINUTES", "15")))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_CLIENT_IP_CALLABLE = "noichinh.core.middleware.client_ip"
 AXES_VERBOSE = False
 AXES_ENABLE_ACCESS_FAILURE_LOG = False
 
@@ -223,7 +228,7 @@ OTP_TOTP_ISSUER = "Noichinh"
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        "noichinh.accounts.authentication.PolicyTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

@@ -92,6 +92,8 @@ register_area(
         gettext_lazy("Administration"),
         "accounts:admin_home",
         1000,
-        lambda user: can(user, "administer", User) or can(user, "audit"),
+        lambda user: (
+            can(user, "administer", User) or can(user, "audit") or can(user, "view", RoleAssignment)
+        ),
     )
 )

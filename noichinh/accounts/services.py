@@ -44,6 +44,15 @@ def check_role_assignment(*, user: Any, assignment: RoleAssignment) -> None:
         raise PermissionDenied(_("This user belongs to a unit outside your scope."))
 
 
+def is_whole_tree_admin(user: Any) -> bool:
+    """A system administrator whose scope covers every root of the tree (global settings)."""
+    from noichinh.units.models import Unit
+
+    scope = user_scope(user, "manage_units")
+    roots = list(Unit.objects.filter(parent=None).values_list("path", flat=True))
+    return not scope.empty and all(scope.covers(path) for path in roots)
+
+
 def user_requires_two_factor(user: Any) -> bool:
     from noichinh.core.scoping import user_roles
 
@@ -53,7 +62,7 @@ def user_requires_two_factor(user: Any) -> bool:
 
 @transaction.atomic
 def role_policy_set(*, user: Any, role: str, require_two_factor: bool) -> RolePolicy:
-    if user_scope(user, "manage_units", RolePolicy).empty:
+    if not is_whole_tree_admin(user):
         raise PermissionDenied(_("Only a system administrator may change the sign-in policy."))
     if role not in Role.values:
         raise ValidationError(_("Unknown role."))
@@ -70,3 +79,74 @@ def role_policy_set(*, user: Any, role: str, require_two_factor: bool) -> RolePo
             unit=getattr(user, "home_unit", None),
         )
     return policy
+
+
+def _target_in_reach(*, actor: Any, target: User) -> None:
+    """The actor administers the target's unit and does not rank below the target."""
+    from .resources import UserResource
+
+    if not User.objects.restrict(actor, "change").filter(pk=target.pk).exists():
+        raise PermissionDenied(_("This user belongs to a unit outside your scope."))
+    UserResource.check_write(actor, target, "change")
+
+
+@transaction.atomic
+def user_set_password(*, actor: Any, target: User, password: str) -> None:
+    _target_in_reach(actor=actor, target=target)
+    target.set_password(password)
+    target.save(update_fields=["password"])
+    audit_record(
+        action=AuditAction.UPDATE,
+        user=actor,
+        instance=target,
+        changes={"password": ["***", "***"]},
+        message=_("Password reset by an administrator"),
+    )
+
+
+@transaction.atomic
+def user_two_factor_reset(*, actor: Any, target: User) -> int:
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    _target_in_reach(actor=actor, target=target)
+    removed, _detail = TOTPDevice.objects.filter(user=target).delete()
+    audit_record(
+        action=AuditAction.UPDATE,
+        user=actor,
+        instance=target,
+        changes={"two_factor": [bool(removed), False]},
+        message=_("Two-factor turned off by an administrator"),
+    )
+    return removed
+
+
+@transaction.atomic
+def user_unlock(*, actor: Any, target: User) -> int:
+    from axes.handlers.proxy import AxesProxyHandler
+
+    _target_in_reach(actor=actor, target=target)
+    cleared = AxesProxyHandler.reset_attempts(username=target.username)
+    audit_record(
+        action=AuditAction.UPDATE,
+        user=actor,
+        instance=target,
+        changes={"locked": [bool(cleared), False]},
+        message=_("Sign-in lockout lifted"),
+    )
+    return cleared
+
+
+@transaction.atomic
+def user_token_revoke(*, actor: Any, target: User) -> int:
+    from rest_framework.authtoken.models import Token
+
+    _target_in_reach(actor=actor, target=target)
+    removed, _detail = Token.objects.filter(user=target).delete()
+    audit_record(
+        action=AuditAction.UPDATE,
+        user=actor,
+        instance=target,
+        changes={"api_token": [bool(removed), False]},
+        message=_("API token revoked"),
+    )
+    return removed

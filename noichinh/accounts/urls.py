@@ -13,6 +13,7 @@ urlpatterns = [
     path("tai-khoan/xac-thuc-hai-lop/", views.two_factor, name="two_factor"),
     path("quan-tri/", views.admin_home, name="admin_home"),
     path("quan-tri/chinh-sach-dang-nhap/", views.role_policy, name="role_policy"),
+    path("quan-tri/nguoi-dung/<int:pk>/bao-mat/", views.user_security, name="user_security"),
     *UserResource.urls(),
     *RoleAssignmentResource.urls(),
 ]

@@ -29,9 +29,15 @@ from noichinh.core.models import AuditAction
 from noichinh.core.permissions import Role
 from noichinh.core.scoping import can
 
-from .forms import LoginForm, PasswordConfirmForm, RolePolicyForm, TwoFactorConfirmForm
+from .forms import (
+    AdminPasswordForm,
+    LoginForm,
+    PasswordConfirmForm,
+    RolePolicyForm,
+    TwoFactorConfirmForm,
+)
 from .models import RoleAssignment, RolePolicy, User
-from .services import role_policy_set, user_requires_two_factor
+from .services import is_whole_tree_admin, role_policy_set, user_requires_two_factor
 
 
 def _safe_next(request: HttpRequest, default: str = "core:home") -> str:
@@ -215,22 +221,21 @@ def two_factor(request: HttpRequest) -> HttpResponse:
 @login_required
 def admin_home(request: HttpRequest) -> HttpResponse:
     user = request.user
-    if not (can(user, "administer", User) or can(user, "audit")):
+    allowed = {
+        "can_users": can(user, "administer", User),
+        "can_roles": can(user, "view", RoleAssignment),
+        "can_audit": can(user, "audit"),
+        "can_policy": is_whole_tree_admin(user),
+        "can_units": can(user, "manage_units"),
+    }
+    if not any(allowed.values()):
         raise PermissionDenied(_("Only administrators may open this page."))
-    return render(
-        request,
-        "accounts/admin_home.html",
-        {
-            "can_users": can(user, "administer", User),
-            "can_audit": can(user, "audit"),
-            "can_policy": can(user, "manage_units"),
-        },
-    )
+    return render(request, "accounts/admin_home.html", allowed)
 
 
 @login_required
 def role_policy(request: HttpRequest) -> HttpResponse:
-    if not can(request.user, "manage_units"):
+    if not is_whole_tree_admin(request.user):
         raise PermissionDenied(_("Only a system administrator may change the sign-in policy."))
     current = dict(RolePolicy.objects.values_list("role", "require_two_factor"))
     form = RolePolicyForm(request.POST or None, policies=current)
@@ -242,3 +247,56 @@ def role_policy(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("The sign-in policy has been saved."))
         return redirect("accounts:role_policy")
     return render(request, "accounts/role_policy.html", {"form": form})
+
+
+@login_required
+def user_security(request: HttpRequest, pk: int) -> HttpResponse:
+    """An administrator's security actions on an account: new password, two-factor off,
+    lift a lockout, revoke the API token. Each is a service that writes its audit entry."""
+    from django.shortcuts import get_object_or_404
+    from rest_framework.authtoken.models import Token
+
+    from . import services
+
+    target = get_object_or_404(User.objects.restrict(request.user, "change"), pk=pk)
+    password_form = AdminPasswordForm(None, target=target)
+    action = request.POST.get("action", "") if request.method == "POST" else ""
+    try:
+        if action == "password":
+            password_form = AdminPasswordForm(request.POST, target=target)
+            if password_form.is_valid():
+                services.user_set_password(
+                    actor=request.user,
+                    target=target,
+                    password=password_form.cleaned_data["password1"],
+                )
+                messages.success(request, _("The new password is set."))
+                return redirect("accounts:user_security", pk=pk)
+        elif action == "two_factor":
+            services.user_two_factor_reset(actor=request.user, target=target)
+            messages.success(request, _("Two-factor sign-in is off for this account."))
+            return redirect("accounts:user_security", pk=pk)
+        elif action == "unlock":
+            services.user_unlock(actor=request.user, target=target)
+            messages.success(request, _("The account can sign in again."))
+            return redirect("accounts:user_security", pk=pk)
+        elif action == "token":
+            services.user_token_revoke(actor=request.user, target=target)
+            messages.success(request, _("The API token is revoked."))
+            return redirect("accounts:user_security", pk=pk)
+    except PermissionDenied as error:
+        messages.error(request, str(error))
+    from axes.models import AccessAttempt
+    from django.conf import settings
+
+    attempts = AccessAttempt.objects.filter(username=target.username)
+    context = {
+        "target": target,
+        "form": password_form,
+        "has_device": TOTPDevice.objects.filter(user=target, confirmed=True).exists(),
+        "has_token": Token.objects.filter(user=target).exists(),
+        "locked": any(a.failures_since_start >= settings.AXES_FAILURE_LIMIT for a in attempts),
+    }
+    return render(
+        request, "accounts/user_security.html", context, status=400 if action == "password" else 200
+    )

@@ -110,6 +110,8 @@ class ScopedModelViewSet(viewsets.ModelViewSet):
 def viewset_for(resource: type[ModelResource]) -> type[ScopedModelViewSet]:
     writes = ["get", "post", "put", "patch", "delete", "head", "options"]
     methods = writes if resource.generic_write else ["get", "head", "options"]
+    if "delete" not in resource.actions():
+        methods = [m for m in methods if m != "delete"]
     attrs = {
         "resource": resource,
         "serializer_class": resource.get_serializer_class(),

@@ -111,6 +111,10 @@ def audit_record(
         unit_id, unit_path = unit.pk, unit.path
     else:
         unit_id, unit_path = _unit_of(instance)
+    home = getattr(user, "home_unit", None) if not unit_path else None
+    if home is not None:
+        # Exports, imports, sign-ins: the entry belongs to the actor's unit.
+        unit_id, unit_path = home.pk, home.path
     authenticated = user is not None and getattr(user, "is_authenticated", False)
     entry = AuditEntry(
         created_at=timezone.now(),

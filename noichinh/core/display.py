@@ -13,6 +13,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from .resources import registry
+from .scoping import can_on
 from .text import format_number
 
 
@@ -26,9 +27,13 @@ def field_label(model: type[models.Model], name: str) -> str:
     return str(getattr(field, "verbose_name", name)).capitalize()
 
 
-def detail_url(obj: Any) -> str | None:
+def detail_url(obj: Any, user: Any = None) -> str | None:
+    """The record's page, or None when there is none or `user` may not see it (a link that
+    answers 404 is worse than plain text)."""
     resource = registry.for_model(type(obj))
     if resource is None or "detail" not in resource.actions():
+        return None
+    if user is not None and not can_on(user, "view", obj):
         return None
     try:
         return reverse(resource.url_name("detail"), args=[obj.pk])
@@ -36,8 +41,8 @@ def detail_url(obj: Any) -> str | None:
         return None
 
 
-def display_value(obj: models.Model, name: str) -> tuple[str, str | None]:
-    """(text, link) of one field of a record."""
+def display_value(obj: models.Model, name: str, user: Any = None) -> tuple[str, str | None]:
+    """(text, link) of one field of a record; the link only if `user` may follow it."""
     try:
         field = obj._meta.get_field(name)
     except FieldDoesNotExist:
@@ -48,7 +53,7 @@ def display_value(obj: models.Model, name: str) -> tuple[str, str | None]:
         return str(getattr(obj, f"get_{name}_display")()), None
     value = getattr(obj, name, None)
     if isinstance(field, models.ForeignKey):
-        return (str(value), detail_url(value)) if value is not None else ("", None)
+        return (str(value), detail_url(value, user)) if value is not None else ("", None)
     if isinstance(field, models.ManyToManyField):
         return ", ".join(str(v) for v in value.all()), None  # type: ignore[union-attr]
     return _format(value), None

@@ -7,6 +7,7 @@ import zipfile
 from dataclasses import dataclass, field
 from typing import Any
 
+from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.http import HttpRequest, HttpResponse
@@ -21,6 +22,7 @@ from .listing import restrict_choices
 from .models import AuditAction
 from .resources import ModelResource
 from .services import object_create
+from .text import fold
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_EXPORT_ROWS = 200_000
@@ -72,6 +74,11 @@ def import_template_response(resource: type[ModelResource]) -> HttpResponse:
 
 
 def _key_hint(resource: type[ModelResource], name: str) -> str:
+    field = resource.get_form_class("add").base_fields.get(name)
+    choices = getattr(field, "choices", None)
+    if choices and not isinstance(field, forms.ModelChoiceField):
+        labels = " / ".join(str(label) for value, label in choices if value not in ("", None))
+        return _("(one of: %(labels)s; delete this row)") % {"labels": labels}
     if name in resource.natural_keys:
         return _("(%(key)s, delete this row)") % {"key": resource.natural_keys[name]}
     return _("(delete this row)")
@@ -111,6 +118,23 @@ def _cell_text(value: Any) -> str:
     return str(value).strip()
 
 
+def _choice_maps(form_class: Any) -> dict[str, dict[str, str]]:
+    """For fixed-choice fields: folded label or code -> code, so a cell may say "Chỉ xem"."""
+    maps: dict[str, dict[str, str]] = {}
+    for name, form_field in form_class.base_fields.items():
+        if isinstance(form_field, forms.ModelChoiceField) or not getattr(
+            form_field, "choices", None
+        ):
+            continue
+        mapping = {}
+        for value, label in form_field.choices:
+            if value not in ("", None):
+                mapping[fold(str(label))] = str(value)
+                mapping[fold(str(value))] = str(value)
+        maps[name] = mapping
+    return maps
+
+
 def import_rows(*, user: Any, resource: type[ModelResource], upload: Any) -> ImportResult:
     """Validate every row first; save all in one transaction only when none has an error."""
     result = ImportResult()
@@ -139,12 +163,16 @@ def import_rows(*, user: Any, resource: type[ModelResource], upload: Any) -> Imp
             RowError(0, "", _("At most %(n)d rows per file.") % {"n": MAX_IMPORT_ROWS})
         )
         return result
-    form_class = resource.get_form_class()
+    form_class = resource.get_form_class("add")
+    choice_maps = _choice_maps(form_class)
     valid: list[tuple[int, Any]] = []
     for number, row in data_rows:
         data = {
             name: _cell_text(row[pos]) for pos, name in enumerate(header) if name and pos < len(row)
         }
+        for name, mapping in choice_maps.items():
+            if name in data:
+                data[name] = mapping.get(fold(data[name]), data[name])
         form = form_class(data=data)
         restrict_choices(form, user, "add")
         for name, key in resource.natural_keys.items():

@@ -64,6 +64,19 @@ class AuditAction(models.TextChoices):
     IMPORT = "import", _("Imported")
 
 
+class AuditQuerySet(ScopedQuerySet["AuditEntry"]):
+    def restrict(self, user: Any, action: str = "view") -> AuditQuerySet:
+        """Entries of the user's subtrees; entries tied to no unit (a failed sign-in with an
+        unknown name) only for those whose scope is the whole tree."""
+        from .scoping import user_scope
+
+        scope = user_scope(user, action, self.model)
+        condition = scope.q("unit_path")
+        if any(len(p) and p.count(".") == 1 for p in scope.paths) or "" in scope.paths:
+            condition |= models.Q(unit_path="")
+        return self.filter(condition)
+
+
 class AuditEntry(models.Model):
     """One entry of the append-only log. Each entry carries the hash of the one before it.
 
@@ -86,7 +99,7 @@ class AuditEntry(models.Model):
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
 
-    objects = ScopedManager()
+    objects = models.Manager.from_queryset(AuditQuerySet)()
     scope_path_lookup: ClassVar[str] = "unit_path"
 
     class Meta:

@@ -17,9 +17,9 @@ def current() -> RequestInfo | None:
     return _current.get()
 
 
-def set_current(info: RequestInfo | None):  # type: ignore[no-untyped-def]
+def set_current(info: RequestInfo | None):
     return _current.set(info)
 
 
-def reset(token) -> None:  # type: ignore[no-untyped-def]
+def reset(token) -> None:
     _current.reset(token)

@@ -2,7 +2,7 @@
 
 A user's scope for an action is the union of the subtrees of the units in their active role
 assignments whose role permits that action (for that resource). Units carry a materialized path
-("000001.000007."), so "in scope" is one indexed prefix condition per assigned subtree.
+("0000001.0000007."), so "in scope" is one indexed prefix condition per assigned subtree.
 
 Every list, detail, form choice, API endpoint, export and search goes through `restrict()`.
 Out of scope is 404: callers use `get_object_or_404(Model.objects.restrict(user, action), ...)`.

@@ -43,7 +43,11 @@ def _login_failed(
     sender: Any, credentials: dict[str, Any], request: Any = None, **kwargs: Any
 ) -> None:
     username = str(credentials.get("username", ""))[:150]
+    from django.contrib.auth import get_user_model
+
+    account = get_user_model().objects.filter(username=username).select_related("home_unit").first()
     audit_record(
+        unit=getattr(account, "home_unit", None),
         action=AuditAction.LOGIN_FAILED,
         object_type="accounts.user",
         object_repr=username,

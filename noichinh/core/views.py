@@ -104,7 +104,7 @@ class ObjectListView(ResourceView):
         columns = list(self.resource.get_list_columns())
         rows = []
         for obj in page.object_list:
-            cells = [display_value(obj, c) for c in columns]
+            cells = [display_value(obj, c, request.user) for c in columns]
             rows.append({"obj": obj, "cells": cells})
         params = request.GET.copy()
         params.pop("page", None)
@@ -148,7 +148,7 @@ class ObjectDetailView(ResourceView):
         obj = self.get_object()
         fields = []
         for name in self.resource.get_detail_fields():
-            text, link = display_value(obj, name)
+            text, link = display_value(obj, name, request.user)
             fields.append(
                 {"label": field_label(self.resource.model, name), "value": text, "link": link}
             )

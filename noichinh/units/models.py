@@ -4,7 +4,7 @@
 (name, parent, kind) with the dates it held, so the tree can be read as it was on any day;
 `UnitEvent` records each reorganisation (established, renamed, moved, merged, split, closed)
 with the units before and after. `path` is a materialized path of zero-padded ids
-("000001.000012."), so a subtree is one indexed prefix condition.
+("0000001.0000012."), so a subtree is one indexed prefix condition.
 """
 
 from __future__ import annotations

@@ -142,3 +142,91 @@ def test_turning_off_two_factor_needs_the_password(client, user):
     assert "password" in wrong.context["form"].errors
     client.post(reverse("accounts:two_factor"), {"password": PASSWORD})
     assert not TOTPDevice.objects.filter(user=user).exists()
+
+
+def test_an_old_token_stops_working_when_the_policy_requires_two_factor(client, user):
+    """Regression: tokens issued before the policy kept working without two-factor."""
+    token = client.post(
+        reverse("api_token"),
+        {"username": "dang.nhap", "password": PASSWORD},
+        content_type="application/json",
+    ).json()["token"]
+    headers = {"Authorization": f"Token {token}"}
+    assert client.get("/api/me/", headers=headers).status_code == 200
+    RolePolicy.objects.create(role="specialist", require_two_factor=True)
+    refused = client.get("/api/me/", headers=headers)
+    assert refused.status_code in (401, 403) and "detail" in refused.json()
+    TOTPDevice.objects.create(user=user, name="app", confirmed=True)
+    assert client.get("/api/me/", headers=headers).status_code == 200
+
+
+def test_only_whole_tree_administrators_change_the_global_policy(client, user):
+    local = make_user("qt.tinh", user.home_unit, ["system_admin"])
+    client.force_login(local)
+    assert client.get(reverse("accounts:role_policy")).status_code == 403
+
+
+def test_behind_a_proxy_the_lockout_and_audit_use_the_client_address(client, user, settings):
+    """Regression: behind nginx every client was 127.0.0.1, so one attacker locked the account
+    for everyone and the audit log recorded the proxy."""
+    settings.NOICHINH_PROXY_COUNT = 1
+    attacker = {"REMOTE_ADDR": "127.0.0.1", "HTTP_X_FORWARDED_FOR": "10.1.1.66"}
+    colleague = {"REMOTE_ADDR": "127.0.0.1", "HTTP_X_FORWARDED_FOR": "10.1.1.7"}
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post(LOGIN, {"username": "dang.nhap", "password": "sai"}, **attacker)
+    locked = client.post(LOGIN, {"username": "dang.nhap", "password": PASSWORD}, **attacker)
+    assert locked.status_code in (403, 429)
+    ok = client.post(LOGIN, {"username": "dang.nhap", "password": PASSWORD}, **colleague)
+    assert ok.status_code == 302
+    assert AuditEntry.objects.filter(action="login_failed", ip="10.1.1.66").exists()
+    assert AuditEntry.objects.filter(action="login", ip="10.1.1.7").exists()
+
+
+def test_administrator_security_actions(client, user, settings):
+    settings.AXES_FAILURE_LIMIT = 2
+    admin = make_user("qt.dv", user.home_unit, ["unit_admin"])
+    outsider = make_user("qt.khac", user.home_unit.parent, ["viewer"])
+    url = reverse("accounts:user_security", args=[user.pk])
+    TOTPDevice.objects.create(user=user, name="app", confirmed=True)
+    for _ in range(2):
+        client.post(LOGIN, {"username": "dang.nhap", "password": "sai"})
+    client.force_login(outsider)
+    assert client.get(url).status_code == 404
+    client.force_login(admin)
+    page = client.get(url)
+    assert page.context["locked"] and page.context["has_device"]
+    weak = client.post(url, {"action": "password", "password1": "123", "password2": "123"})
+    assert weak.status_code == 400 and "password1" in weak.context["form"].errors
+    client.post(
+        url,
+        {"action": "password", "password1": "mat-khau-moi-2025", "password2": "mat-khau-moi-2025"},
+    )
+    client.post(url, {"action": "two_factor"})
+    client.post(url, {"action": "unlock"})
+    client.logout()
+    assert (
+        client.post(LOGIN, {"username": "dang.nhap", "password": "mat-khau-moi-2025"}).status_code
+        == 302
+    )
+    messages = set(
+        AuditEntry.objects.filter(object_id=str(user.pk), username="qt.dv").values_list(
+            "message", flat=True
+        )
+    )
+    assert len(messages) == 3
+
+
+def test_init_site_bootstraps_an_empty_database(monkeypatch):
+    import io
+
+    from django.core.management import CommandError, call_command
+
+    from noichinh.accounts.models import User
+
+    monkeypatch.setenv("NOICHINH_ADMIN_PASSWORD", "mat-khau-quan-tri-2025")
+    call_command("init_site", "--admin-username", "quantri", stdout=io.StringIO())
+    admin = User.objects.get(username="quantri")
+    assert admin.check_password("mat-khau-quan-tri-2025")
+    assert admin.assignments.get().role == "system_admin"
+    with pytest.raises(CommandError):
+        call_command("init_site", "--admin-username", "khac", stdout=io.StringIO())

@@ -69,3 +69,17 @@ def bs_field(field: Any) -> str:
     if field.errors:
         attrs["aria-invalid"] = "true"
     return field.as_widget(attrs=attrs)
+
+
+@register.simple_tag(takes_context=True)
+def record_link(context: dict[str, Any], obj: Any, label: Any = None) -> str:
+    """A link to the record's page if the viewer may see it, else its name as plain text."""
+    from django.utils.html import format_html
+
+    from ..display import detail_url
+
+    if obj is None:
+        return ""
+    text = obj if label in (None, "") else label
+    url = detail_url(obj, context["request"].user)
+    return format_html('<a href="{}">{}</a>', url, text) if url else format_html("{}", text)

@@ -95,3 +95,34 @@ def test_request_id_and_user_are_recorded(client, django_user_model):
     entry = AuditEntry.objects.filter(action="logout").latest("id")
     assert entry.username == "nguoi.ghi" and entry.request_id == "req-12345678"
     assert entry.unit_path == tree["prov_a"].path
+
+
+def test_exports_and_failed_sign_ins_are_visible_to_the_right_auditors(client):
+    """Regression: entries written without a record's unit were visible to nobody."""
+    from noichinh.core.testkit import build_tree, make_user
+
+    tree = build_tree()
+    specialist = make_user("chuyen.vien", tree["prov_a"], ["specialist", "viewer"])
+    auditor_a = make_user("kiem.tra.a", tree["prov_a"], ["head"])
+    auditor_b = make_user("kiem.tra.b", tree["prov_b"], ["head"])
+    central = make_user("kiem.tra.tw", tree["root"], ["head"])
+    client.force_login(specialist)
+    assert client.get("/don-vi/export/").status_code == 200
+    client.logout()
+    client.post("/tai-khoan/dang-nhap/", {"username": "chuyen.vien", "password": "sai"})
+    client.post("/tai-khoan/dang-nhap/", {"username": "khong.ton.tai", "password": "sai"})
+
+    def seen(user):
+        return set(AuditEntry.objects.restrict(user, "audit").values_list("action", "object_repr"))
+
+    export = (
+        "export",
+        next(
+            iter(AuditEntry.objects.filter(action="export").values_list("object_repr", flat=True))
+        ),
+    )
+    assert export in seen(auditor_a) and export in seen(central)
+    assert export not in seen(auditor_b)
+    assert ("login_failed", "chuyen.vien") in seen(auditor_a)
+    assert ("login_failed", "khong.ton.tai") in seen(central)
+    assert ("login_failed", "khong.ton.tai") not in seen(auditor_a)

@@ -23,3 +23,22 @@ def test_audit_check_runs_in_the_database_worker():
     row.refresh_from_db()
     assert row.status == "SUCCESSFUL", row.traceback
     assert row.return_value == {"entries": 1, "ok": True, "first_bad_entry": None, "reason": ""}
+
+
+def test_a_broken_chain_fails_the_task_and_is_logged(caplog):
+    from django.db import connection
+
+    from noichinh.core.models import AuditEntry
+
+    first = audit_record(action="update", user=SYSTEM, object_type="x.y", object_id="1")
+    audit_record(action="update", user=SYSTEM, object_type="x.y", object_id="2")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {AuditEntry._meta.db_table} SET message = 'x' WHERE id = %s",  # noqa: S608
+            [first.pk],
+        )
+    call_command("audit_verify", "--enqueue", stdout=io.StringIO())
+    call_command("db_worker", "--batch", "--no-startup-delay", stdout=io.StringIO())
+    row = DBTaskResult.objects.get()
+    assert row.status == "FAILED"
+    assert any("audit log BROKEN" in r.getMessage() for r in caplog.records)
