@@ -1,6 +1,8 @@
 from typing import Any
 
 from django.urls import include, path
+from csp.constants import UNSAFE_INLINE
+from csp.decorators import csp_update
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 import noichinh.accounts.api
@@ -12,7 +14,14 @@ api_urlpatterns: list[Any] = [
     path("auth/token/", noichinh.accounts.api.TokenView.as_view(), name="api_token"),
     path("me/", noichinh.accounts.api.MeView.as_view(), name="api_me"),
     path("schema/", SpectacularAPIView.as_view(), name="api_schema"),
-    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api_schema"), name="api_docs"),
+    # Swagger UI's page carries one inline <style>; allow inline styles on this page only.
+    path(
+        "docs/",
+        csp_update({"style-src": [UNSAFE_INLINE]})(
+            SpectacularSwaggerSplitView.as_view(url_name="api_schema")
+        ),
+        name="api_docs",
+    ),
     path("", include(router.urls)),
 ]
 

@@ -57,6 +57,11 @@ class ModelResource:
         """Rules beyond scope that a write must pass (raise PermissionDenied/ValidationError)."""
 
     @classmethod
+    def row_class(cls, obj: models.Model) -> str:
+        """A CSS class for the record's row in lists (the unit tree indents by depth)."""
+        return ""
+
+    @classmethod
     def new_instance(cls, data: dict[str, Any]) -> models.Model:
         """A new, unsaved record from validated API data."""
         return cls.model(**data)

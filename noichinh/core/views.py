@@ -105,7 +105,7 @@ class ObjectListView(ResourceView):
         rows = []
         for obj in page.object_list:
             cells = [display_value(obj, c, request.user) for c in columns]
-            rows.append({"obj": obj, "cells": cells})
+            rows.append({"obj": obj, "cells": cells, "css": self.resource.row_class(obj)})
         params = request.GET.copy()
         params.pop("page", None)
         sort_params = request.GET.copy()

@@ -21,7 +21,9 @@ class UnitFilterSet(django_filters.FilterSet):
         method="filter_status",
         empty_label=None,
     )
-    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=UnitKind.choices)
+    kind = django_filters.ChoiceFilter(
+        label=_("Kind"), choices=UnitKind.choices, empty_label=_("All")
+    )
 
     class Meta:
         model = Unit
@@ -44,7 +46,7 @@ class UnitFilterSet(django_filters.FilterSet):
 class UnitResource(ModelResource):
     model = Unit
     fields = ("code", "name", "short_name", "kind", "parent", "valid_from", "valid_to", "successor")
-    list_columns = ("tree_label", "code", "kind", "status_label", "valid_from", "valid_to")
+    list_columns = ("name", "code", "kind", "status_label", "valid_from", "valid_to")
     detail_fields = (
         "code",
         "name",
@@ -63,6 +65,10 @@ class UnitResource(ModelResource):
     select_related = ("parent", "successor")
     url_prefix = ""
     area = "units"
+
+    @classmethod
+    def row_class(cls, obj: Any) -> str:
+        return f"depth-{min(obj.depth, 6)}"
 
     @classmethod
     def list_actions(cls, user: Any) -> list[tuple[str, str, bool]]:

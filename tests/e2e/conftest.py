@@ -59,8 +59,8 @@ def demo(transactional_db: None, live_server: Any) -> str:
 
 @pytest.fixture
 def context(browser: Browser, demo: str) -> Iterator[BrowserContext]:
-    # A Vietnamese browser: LocaleMiddleware would answer an English one in English.
-    context = browser.new_context(base_url=demo, locale="vi-VN", viewport=DESKTOP)
+    # An English-language browser on purpose: the interface must still be Vietnamese.
+    context = browser.new_context(base_url=demo, locale="en-US", viewport=DESKTOP)
     context.set_default_timeout(10_000)
     yield context
     context.close()

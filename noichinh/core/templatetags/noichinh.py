@@ -48,7 +48,7 @@ def get_item(mapping: Any, key: Any) -> Any:
 
 
 @register.simple_tag
-def bs_field(field: Any) -> str:
+def bs_field(field: Any, small: bool = False) -> str:
     """Render a form field's widget with Bootstrap classes and accessible error/help links."""
     widget = field.field.widget
     kind = getattr(widget, "input_type", "") or ""
@@ -58,6 +58,8 @@ def bs_field(field: Any) -> str:
         css = "form-select"
     else:
         css = "form-control"
+    if small and css != "form-check-input":
+        css += f" {css}-sm"
     if field.errors:
         css += " is-invalid"
     attrs = {"class": css}
