@@ -367,7 +367,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
         return redirect("accounts:login")
     if not can(request.user, "audit", AuditEntry):
         raise PermissionDenied(_("Only administrators may read the audit log."))
-    from django.core.paginator import Paginator
+    from .listing import CappedPaginator
 
     queryset = AuditEntry.objects.restrict(request.user, "audit")
     action = request.GET.get("action", "")
@@ -379,7 +379,8 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     object_type = request.GET.get("type", "").strip()
     if object_type:
         queryset = queryset.filter(object_type=object_type)
-    page = Paginator(queryset.order_by("-id"), AUDIT_PAGE).get_page(request.GET.get("page"))
+    paginator = CappedPaginator(queryset.order_by("-id"), AUDIT_PAGE)
+    page = paginator.get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
     return render(
@@ -392,6 +393,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
             "username": username,
             "object_type": object_type,
             "querystring": params.urlencode(),
+            "capped": paginator.capped,
             "audit_crumbs": [
                 (_("Administration"), reverse("accounts:admin_home")),
                 (_("Audit log"), None),

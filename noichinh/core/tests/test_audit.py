@@ -126,3 +126,19 @@ def test_exports_and_failed_sign_ins_are_visible_to_the_right_auditors(client):
     assert ("login_failed", "chuyen.vien") in seen(auditor_a)
     assert ("login_failed", "khong.ton.tai") in seen(central)
     assert ("login_failed", "khong.ton.tai") not in seen(auditor_a)
+
+
+def test_the_audit_page_counts_at_most_its_cap(client, monkeypatch):
+    """A log of millions is not counted on every view (bench: COUNT grows with the log)."""
+    from noichinh.core.listing import CappedPaginator
+    from noichinh.core.testkit import build_tree, make_user
+
+    monkeypatch.setattr(CappedPaginator, "cap", 3)
+    tree = build_tree()
+    client.force_login(make_user("kiem.toan", tree["root"], ["head"]))
+    response = client.get("/nhat-ky/")
+    assert response.context["capped"] is True
+    assert response.context["page"].paginator.num_pages == 1
+    assert len(response.context["page"].object_list) == 3
+    monkeypatch.setattr(CappedPaginator, "cap", 10_000)
+    assert client.get("/nhat-ky/").context["capped"] is False
