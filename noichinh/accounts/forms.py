@@ -11,6 +11,18 @@ from noichinh.core.forms import DateInput
 from .models import RoleAssignment, User
 
 
+def check_password_pair(form: forms.BaseForm, data: dict[str, Any], user: Any) -> None:
+    """password1/password2 must match and pass the password validators (errors on the field)."""
+    first, second = data.get("password1"), data.get("password2")
+    if first and second and first != second:
+        form.add_error("password2", _("The two passwords differ."))
+    elif first:
+        try:
+            password_validation.validate_password(first, user)
+        except forms.ValidationError as error:
+            form.add_error("password1", error)
+
+
 class LoginForm(forms.Form):
     username = forms.CharField(
         label=_("Username"),
@@ -63,14 +75,7 @@ class UserCreateForm(forms.ModelForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        first, second = data.get("password1"), data.get("password2")
-        if first and second and first != second:
-            self.add_error("password2", _("The two passwords differ."))
-        elif first:
-            try:
-                password_validation.validate_password(first, self.instance)
-            except forms.ValidationError as error:
-                self.add_error("password1", error)
+        check_password_pair(self, data, self.instance)
         return data
 
     def save(self, commit: bool = True) -> User:
@@ -141,12 +146,5 @@ class AdminPasswordForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        first, second = data.get("password1"), data.get("password2")
-        if first and second and first != second:
-            self.add_error("password2", _("The two passwords differ."))
-        elif first:
-            try:
-                password_validation.validate_password(first, self.target)
-            except forms.ValidationError as error:
-                self.add_error("password1", error)
+        check_password_pair(self, data, self.target)
         return data

@@ -17,6 +17,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
@@ -29,6 +30,7 @@ from noichinh.core.models import AuditAction
 from noichinh.core.permissions import Role
 from noichinh.core.scoping import can
 
+from . import services
 from .forms import (
     AdminPasswordForm,
     LoginForm,
@@ -249,14 +251,22 @@ def role_policy(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/role_policy.html", {"form": form})
 
 
+SECURITY_ACTIONS: dict[str, tuple[Any, Any]] = {
+    "two_factor": (
+        services.user_two_factor_reset,
+        gettext_lazy("Two-factor sign-in is off for this account."),
+    ),
+    "unlock": (services.user_unlock, gettext_lazy("The account can sign in again.")),
+    "token": (services.user_token_revoke, gettext_lazy("The API token is revoked.")),
+}
+
+
 @login_required
 def user_security(request: HttpRequest, pk: int) -> HttpResponse:
     """An administrator's security actions on an account: new password, two-factor off,
     lift a lockout, revoke the API token. Each is a service that writes its audit entry."""
     from django.shortcuts import get_object_or_404
     from rest_framework.authtoken.models import Token
-
-    from . import services
 
     target = get_object_or_404(User.objects.restrict(request.user, "change"), pk=pk)
     password_form = AdminPasswordForm(None, target=target)
@@ -272,17 +282,10 @@ def user_security(request: HttpRequest, pk: int) -> HttpResponse:
                 )
                 messages.success(request, _("The new password is set."))
                 return redirect("accounts:user_security", pk=pk)
-        elif action == "two_factor":
-            services.user_two_factor_reset(actor=request.user, target=target)
-            messages.success(request, _("Two-factor sign-in is off for this account."))
-            return redirect("accounts:user_security", pk=pk)
-        elif action == "unlock":
-            services.user_unlock(actor=request.user, target=target)
-            messages.success(request, _("The account can sign in again."))
-            return redirect("accounts:user_security", pk=pk)
-        elif action == "token":
-            services.user_token_revoke(actor=request.user, target=target)
-            messages.success(request, _("The API token is revoked."))
+        elif action in SECURITY_ACTIONS:
+            service, done = SECURITY_ACTIONS[action]
+            service(actor=request.user, target=target)
+            messages.success(request, str(done))
             return redirect("accounts:user_security", pk=pk)
     except PermissionDenied as error:
         messages.error(request, str(error))

@@ -85,33 +85,53 @@ def _run(request: HttpRequest, form: Any, call: Any) -> Any:
     return None
 
 
+def _perform(
+    request: HttpRequest,
+    unit: Unit | None,
+    form: Any,
+    perform: Any,
+    done: Any,
+    title: str,
+    submit: str,
+    danger: bool = False,
+) -> HttpResponse:
+    """The shape of every reorganisation page: a valid POST calls the service; its refusal
+    becomes a form error (the input stays); success says so and shows the unit."""
+    if request.method == "POST" and form.is_valid():
+        result = _run(request, form, lambda: perform(form.cleaned_data))
+        if result is not None:
+            shown = result if isinstance(result, Unit) else unit
+            messages.success(request, done(result))
+            return redirect("units:unit_detail", pk=shown.pk)  # type: ignore[union-attr]
+    return _service_page(request, unit, form, title, submit, danger)
+
+
 @login_required
 def unit_add(request: HttpRequest) -> HttpResponse:
     if not can(request.user, "manage_units", Unit):
         raise PermissionDenied(_("Only a system administrator may reorganise units."))
-    initial = {"parent": request.GET.get("parent")}
-    form = UnitCreateForm(request.POST or None, user=request.user, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        unit = _run(
-            request,
-            form,
-            lambda: services.unit_create(
-                user=request.user,
-                parent=data["parent"],
-                code=data["code"],
-                name=data["name"],
-                short_name=data["short_name"],
-                kind=data["kind"],
-                valid_from=data["on"],
-                document=data["document"],
-                note=data["note"],
-            ),
-        )
-        if unit is not None:
-            messages.success(request, _("Established “%(name)s”.") % {"name": unit})
-            return redirect("units:unit_detail", pk=unit.pk)
-    return _service_page(request, None, form, _("Establish a unit"), _("Establish"))
+    form = UnitCreateForm(
+        request.POST or None, user=request.user, initial={"parent": request.GET.get("parent")}
+    )
+    return _perform(
+        request,
+        None,
+        form,
+        lambda d: services.unit_create(
+            user=request.user,
+            parent=d["parent"],
+            code=d["code"],
+            name=d["name"],
+            short_name=d["short_name"],
+            kind=d["kind"],
+            valid_from=d["on"],
+            document=d["document"],
+            note=d["note"],
+        ),
+        lambda unit: _("Established “%(name)s”.") % {"name": unit},
+        _("Establish a unit"),
+        _("Establish"),
+    )
 
 
 @login_required
@@ -120,75 +140,68 @@ def unit_rename(request: HttpRequest, pk: int) -> HttpResponse:
     form = UnitRenameForm(
         request.POST or None, initial={"name": unit.name, "short_name": unit.short_name}
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        done = _run(
-            request,
-            form,
-            lambda: services.unit_rename(
-                user=request.user,
-                unit=unit,
-                name=data["name"],
-                short_name=data["short_name"],
-                on=data["on"],
-                document=data["document"],
-                note=data["note"],
-            ),
-        )
-        if done is not None:
-            messages.success(request, _("Renamed to “%(name)s”.") % {"name": unit.name})
-            return redirect("units:unit_detail", pk=unit.pk)
-    return _service_page(request, unit, form, _("Rename"), _("Rename"))
+    return _perform(
+        request,
+        unit,
+        form,
+        lambda d: services.unit_rename(
+            user=request.user,
+            unit=unit,
+            name=d["name"],
+            short_name=d["short_name"],
+            on=d["on"],
+            document=d["document"],
+            note=d["note"],
+        ),
+        lambda renamed: _("Renamed to “%(name)s”.") % {"name": renamed.name},
+        _("Rename"),
+        _("Rename"),
+    )
 
 
 @login_required
 def unit_move(request: HttpRequest, pk: int) -> HttpResponse:
     unit = _managed_unit(request, pk)
     form = UnitMoveForm(request.POST or None, user=request.user, unit=unit)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        done = _run(
-            request,
-            form,
-            lambda: services.unit_move(
-                user=request.user,
-                unit=unit,
-                new_parent=data["new_parent"],
-                on=data["on"],
-                document=data["document"],
-                note=data["note"],
-            ),
-        )
-        if done is not None:
-            messages.success(request, _("Moved “%(name)s”.") % {"name": unit})
-            return redirect("units:unit_detail", pk=unit.pk)
-    return _service_page(request, unit, form, _("Move under another unit"), _("Move"))
+    return _perform(
+        request,
+        unit,
+        form,
+        lambda d: services.unit_move(
+            user=request.user,
+            unit=unit,
+            new_parent=d["new_parent"],
+            on=d["on"],
+            document=d["document"],
+            note=d["note"],
+        ),
+        lambda moved: _("Moved “%(name)s”.") % {"name": moved},
+        _("Move under another unit"),
+        _("Move"),
+    )
 
 
 @login_required
 def unit_merge(request: HttpRequest, pk: int) -> HttpResponse:
     unit = _managed_unit(request, pk)
     form = UnitMergeForm(request.POST or None, user=request.user, unit=unit)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        done = _run(
-            request,
-            form,
-            lambda: services.unit_merge(
-                user=request.user,
-                sources=list(data["sources"]),
-                target=unit,
-                on=data["on"],
-                document=data["document"],
-                note=data["note"],
-                new_name=data["new_name"],
-            ),
-        )
-        if done is not None:
-            messages.success(request, _("Merged into “%(name)s”.") % {"name": unit})
-            return redirect("units:unit_detail", pk=unit.pk)
-    return _service_page(
-        request, unit, form, _("Merge units into this one"), _("Merge"), danger=True
+    return _perform(
+        request,
+        unit,
+        form,
+        lambda d: services.unit_merge(
+            user=request.user,
+            sources=list(d["sources"]),
+            target=unit,
+            on=d["on"],
+            document=d["document"],
+            note=d["note"],
+            new_name=d["new_name"],
+        ),
+        lambda _event: _("Merged into “%(name)s”.") % {"name": unit},
+        _("Merge units into this one"),
+        _("Merge"),
+        danger=True,
     )
 
 
@@ -196,49 +209,46 @@ def unit_merge(request: HttpRequest, pk: int) -> HttpResponse:
 def unit_split(request: HttpRequest, pk: int) -> HttpResponse:
     unit = _managed_unit(request, pk)
     form = UnitSplitForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        created = _run(
-            request,
-            form,
-            lambda: services.unit_split(
-                user=request.user,
-                source=unit,
-                parts=data["parts"],
-                on=data["on"],
-                close_source=not data["keep_source"],
-                document=data["document"],
-                note=data["note"],
-            ),
-        )
-        if created is not None:
-            messages.success(
-                request,
-                ngettext("Split into %(n)d unit.", "Split into %(n)d units.", len(created))
-                % {"n": len(created)},
-            )
-            return redirect("units:unit_detail", pk=unit.pk)
-    return _service_page(request, unit, form, _("Split"), _("Split"), danger=True)
+    return _perform(
+        request,
+        unit,
+        form,
+        lambda d: services.unit_split(
+            user=request.user,
+            source=unit,
+            parts=d["parts"],
+            on=d["on"],
+            close_source=not d["keep_source"],
+            document=d["document"],
+            note=d["note"],
+        ),
+        lambda created: (
+            ngettext("Split into %(n)d unit.", "Split into %(n)d units.", len(created))
+            % {"n": len(created)}
+        ),
+        _("Split"),
+        _("Split"),
+        danger=True,
+    )
 
 
 @login_required
 def unit_close(request: HttpRequest, pk: int) -> HttpResponse:
     unit = _managed_unit(request, pk)
     form = UnitCloseForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        done = _run(
-            request,
-            form,
-            lambda: services.unit_close(
-                user=request.user,
-                unit=unit,
-                on=data["on"],
-                document=data["document"],
-                note=data["note"],
-            ),
-        )
-        if done is not None:
-            messages.success(request, _("Closed “%(name)s”.") % {"name": unit})
-            return redirect("units:unit_detail", pk=unit.pk)
-    return _service_page(request, unit, form, _("Close the unit"), _("Close"), danger=True)
+    return _perform(
+        request,
+        unit,
+        form,
+        lambda d: services.unit_close(
+            user=request.user,
+            unit=unit,
+            on=d["on"],
+            document=d["document"],
+            note=d["note"],
+        ),
+        lambda closed: _("Closed “%(name)s”.") % {"name": closed},
+        _("Close the unit"),
+        _("Close"),
+        danger=True,
+    )
