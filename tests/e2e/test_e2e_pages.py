@@ -77,7 +77,7 @@ def test_head_browses_units_search_and_a_merged_province(log_in: LogIn, page: Pa
     expect(page.get_by_role("heading", level=1)).to_contain_text("Ban Nội chính Tỉnh ủy Quảng Bình")
     became = page.locator(".alert", has_text="Đơn vị kế thừa")
     expect(became.get_by_role("link")).to_have_text("Ban Nội chính Tỉnh ủy Quảng Trị")
-    groups = page.locator(".unit-children li")
+    groups = page.locator(".unit-children tbody tr")
     expect(groups).to_have_count(8)
     for index in range(8):
         expect(groups.nth(index)).to_contain_text("Tổ công tác huyện")
