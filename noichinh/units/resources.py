@@ -72,7 +72,10 @@ class UnitResource(ModelResource):
 
     @classmethod
     def list_actions(cls, user: Any) -> list[tuple[str, str, bool]]:
-        actions = [(str(_("Emulation clusters")), reverse("units:cluster_list"), False)]
+        actions = [
+            (str(_("Tree on a date")), reverse("units:unit_tree_on"), False),
+            (str(_("Emulation clusters")), reverse("units:cluster_list"), False),
+        ]
         if can(user, "manage_units", Unit):
             actions.append((str(_("Establish a unit")), reverse("units:unit_add"), True))
         return actions

@@ -4,18 +4,22 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from noichinh.core.display import field_label
 from noichinh.core.scoping import can, can_on
 from noichinh.core.views import ObjectDetailView
 
 from . import selectors, services
+from .choices import UnitKind
 from .forms import (
     UnitCloseForm,
     UnitCreateForm,
@@ -24,7 +28,7 @@ from .forms import (
     UnitRenameForm,
     UnitSplitForm,
 )
-from .models import Unit
+from .models import Cluster, Unit
 
 
 class UnitDetailView(ObjectDetailView):
@@ -46,6 +50,60 @@ class UnitDetailView(ObjectDetailView):
                 can_manage=can_on(self.request.user, "manage_units", unit),
             )
         return context
+
+
+class ClusterDetailView(ObjectDetailView):
+    def context(self, **extra: Any) -> dict[str, Any]:
+        context = super().context(**extra)
+        cluster = extra.get("object")
+        if cluster is not None:
+            context["members"] = cluster.members.select_related("successor").order_by("path")
+            context["members_label"] = field_label(Cluster, "members")
+        return context
+
+
+@login_required
+def unit_tree_on(request: HttpRequest) -> HttpResponse:
+    """The tree as it was on a day: names and parents then (63 committees on 30/6/2025,
+    34 from 1/7/2025)."""
+    import datetime as dt
+
+    from noichinh.core.forms import DateInput
+
+    if not can(request.user, "view", Unit):
+        raise PermissionDenied(_("You have no role that lets you see this list."))
+    field = forms.DateField(widget=DateInput(), required=False)
+    raw = request.GET.get("ngay", "")
+    error = ""
+    try:
+        day = field.clean(raw) or timezone.localdate()
+    except forms.ValidationError:
+        day, error = timezone.localdate(), _("Enter a valid date (dd/mm/yyyy).")
+    # Today's paths put merged units under their successors; list by kind, then parent then.
+    order = {value: i for i, (value, _label) in enumerate(UnitKind.choices)}
+    versions = sorted(
+        selectors.unit_tree_on(user=request.user, day=day),
+        key=lambda v: (order.get(v.kind, 99), v.parent.name if v.parent else "", v.name),
+    )
+    counts: dict[str, int] = {}
+    for version in versions:
+        counts[version.kind] = counts.get(version.kind, 0) + 1
+    kinds = [
+        (label, counts.get(value, 0)) for value, label in UnitKind.choices if counts.get(value)
+    ]
+    return render(
+        request,
+        "units/unit_tree_on.html",
+        {
+            "day": day,
+            "raw": raw if error else day.strftime("%d/%m/%Y"),
+            "error": error,
+            "versions": versions,
+            "kinds": kinds,
+            "min_day": dt.date(2013, 1, 1),
+        },
+        status=400 if error else 200,
+    )
 
 
 def _service_page(

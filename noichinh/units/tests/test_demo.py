@@ -53,3 +53,29 @@ def test_loading_twice_changes_nothing(demo):
     call_command("load_demo", stdout=io.StringIO())
     assert (Unit.objects.count(), AuditEntry.objects.count()) == (units, entries)
     assert list(verify_chain()) == []
+
+
+def test_tree_on_a_date_page_shows_the_reorganisation(demo, client):
+    from noichinh.accounts.models import User
+
+    client.force_login(User.objects.get(username="trunguong"))
+    before = client.get("/don-vi/theo-ngay/", {"ngay": "30/06/2025"})
+    after = client.get("/don-vi/theo-ngay/", {"ngay": "01/07/2025"})
+    provincial = str(UnitKind.PROVINCIAL.label)
+    assert (provincial, 63) in before.context["kinds"]
+    assert (provincial, 34) in after.context["kinds"]
+    names = {v.name for v in before.context["versions"]}
+    assert "Ban Nội chính Tỉnh ủy Quảng Bình" in names
+    assert client.get("/don-vi/theo-ngay/", {"ngay": "31/02/2025"}).status_code == 400
+
+
+def test_cluster_page_lists_members_with_what_they_became(demo, client):
+    from noichinh.accounts.models import User
+
+    client.force_login(User.objects.get(username="trunguong"))
+    cluster = Cluster.objects.get(code="CUM-III")
+    page = client.get(f"/don-vi/cum-thi-dua/{cluster.pk}/")
+    members = {m.code: m for m in page.context["members"]}
+    assert len(members) == 13
+    assert members["QB-BNCTU"].successor.code == "QT-BNCTU"
+    assert "Ban Nội chính Tỉnh ủy Quảng Trị" in page.content.decode()
