@@ -6,7 +6,6 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import transaction
 from django.db.models import ProtectedError
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -80,27 +79,25 @@ class ScopedModelViewSet(viewsets.ModelViewSet):
         return queryset.order_by(*self.resource.ordering)
 
     def perform_create(self, serializer: Any) -> None:
-        m2m = {k: v for k, v in serializer.validated_data.items() if isinstance(v, list)}
+        m2m: dict[str, Any] = {
+            k: v for k, v in serializer.validated_data.items() if isinstance(v, list)
+        }
         plain = {k: v for k, v in serializer.validated_data.items() if k not in m2m}
-        with transaction.atomic():
-            instance = object_create(
-                user=self.request.user, instance=self.resource.new_instance(plain)
-            )
-            for name, values in m2m.items():
-                getattr(instance, name).set(values)
+        instance = object_create(
+            user=self.request.user, instance=self.resource.new_instance(plain), m2m=m2m
+        )
         serializer.instance = instance
 
     def perform_update(self, serializer: Any) -> None:
         instance = serializer.instance
         before = snapshot(instance)
-        m2m = {k: v for k, v in serializer.validated_data.items() if isinstance(v, list)}
-        with transaction.atomic():
-            for key, value in serializer.validated_data.items():
-                if key not in m2m:
-                    setattr(instance, key, value)
-            object_update(user=self.request.user, instance=instance, before=before)
-            for name, values in m2m.items():
-                getattr(instance, name).set(values)
+        m2m: dict[str, Any] = {
+            k: v for k, v in serializer.validated_data.items() if isinstance(v, list)
+        }
+        for key, value in serializer.validated_data.items():
+            if key not in m2m:
+                setattr(instance, key, value)
+        object_update(user=self.request.user, instance=instance, before=before, m2m=m2m)
 
     def perform_destroy(self, instance: Any) -> None:
         reason = self.request.query_params.get("reason", "") or self.request.data.get("reason", "")

@@ -50,6 +50,11 @@ def snapshot(instance: models.Model | None) -> dict[str, Any]:
         if field.name in SKIP_FIELDS:
             continue
         data[field.attname] = _json_value(getattr(instance, field.attname))
+    if instance.pk is not None:
+        for m2m in instance._meta.many_to_many:
+            if m2m.remote_field.through._meta.auto_created:  # type: ignore[union-attr]
+                ids = getattr(instance, m2m.name).order_by("pk").values_list("pk", flat=True)
+                data[m2m.name] = list(ids)
     return data
 
 

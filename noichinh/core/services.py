@@ -7,6 +7,7 @@ the same transaction.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -27,22 +28,43 @@ def _check_scope(user: Any, action: str, instance: models.Model) -> None:
         resource.check_write(user, instance, action)
 
 
+def _set_m2m(instance: models.Model, m2m: Mapping[str, Iterable[Any]] | None) -> None:
+    for name, values in (m2m or {}).items():
+        getattr(instance, name).set(values)
+
+
 @transaction.atomic
-def object_create(*, user: Any, instance: models.Model, message: str = "") -> models.Model:
-    instance.full_clean()
+def object_create(
+    *,
+    user: Any,
+    instance: models.Model,
+    m2m: Mapping[str, Iterable[Any]] | None = None,
+    message: str = "",
+) -> models.Model:
+    """Validate, check scope, save, set many-to-many values, then audit (so the entry holds
+    them too)."""
+    instance.full_clean(exclude=list(m2m or ()))
     _check_scope(user, "add", instance)
     instance.save()
+    _set_m2m(instance, m2m)
     audit_change(user=user, instance=instance, before=None, message=message)
     return instance
 
 
 @transaction.atomic
 def object_update(
-    *, user: Any, instance: models.Model, before: dict[str, Any], message: str = ""
+    *,
+    user: Any,
+    instance: models.Model,
+    before: dict[str, Any],
+    m2m: Mapping[str, Iterable[Any]] | None = None,
+    message: str = "",
 ) -> models.Model:
-    instance.full_clean()
+    """`before` is `snapshot(instance)` taken before the caller changed it."""
+    instance.full_clean(exclude=list(m2m or ()))
     _check_scope(user, "change", instance)
     instance.save()
+    _set_m2m(instance, m2m)
     audit_change(user=user, instance=instance, before=before, message=message)
     return instance
 

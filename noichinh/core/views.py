@@ -179,13 +179,17 @@ class ObjectFormView(ResourceView):
 
     def save(self, form: Any, before: dict[str, Any] | None) -> Any:
         obj = form.save(commit=False)
+        m2m = {
+            f.name: form.cleaned_data[f.name]
+            for f in obj._meta.many_to_many
+            if f.name in form.cleaned_data
+        }
         try:
             with transaction.atomic():
                 if before is None:
-                    object_create(user=self.request.user, instance=obj)
+                    object_create(user=self.request.user, instance=obj, m2m=m2m)
                 else:
-                    object_update(user=self.request.user, instance=obj, before=before)
-                form.save_m2m()
+                    object_update(user=self.request.user, instance=obj, before=before, m2m=m2m)
         except ValidationError as error:
             form.add_error(None, error)
             return None

@@ -71,3 +71,24 @@ class ClusterResourceTests(ResourceTestCase):
         self.assertEqual(response.status_code, 200)
         self.assertIn("members", response.context["form"].errors)
         self.assertEqual(response.context["form"]["name"].value(), "Cụm thi đua thử")
+
+    def test_member_changes_are_in_the_audit_entry(self) -> None:
+        """Regression: member changes were saved after the audit entry and never recorded."""
+        from noichinh.core.models import AuditEntry
+
+        self.client.force_login(self.in_scope)
+        data = {
+            "unit": self.obj_in.unit_id,
+            "code": self.obj_in.code,
+            "name": self.obj_in.name,
+            "region": "",
+            "members": [self.tree["prov_a"].pk, self.tree["dept_a"].pk],
+        }
+        response = self.client.post(self.url("edit", self.obj_in), data)
+        self.assertEqual(response.status_code, 302)
+        entry = AuditEntry.objects.filter(object_id=str(self.obj_in.pk), action="update").latest(
+            "id"
+        )
+        self.assertEqual(
+            entry.changes["members"], [[], sorted([self.tree["prov_a"].pk, self.tree["dept_a"].pk])]
+        )
