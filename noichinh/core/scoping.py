@@ -135,8 +135,16 @@ def can(user: Any, action: str, model: type[models.Model] | None = None) -> bool
 
 
 def can_on(user: Any, action: str, obj: models.Model) -> bool:
-    """Does the user hold the action on this record's unit?"""
-    return user_scope(user, action, type(obj)).covers(scope_path_of(obj))
+    """Does the user hold the action on this record's unit (for "view", also through the
+    model's `scope_view_also` paths)?"""
+    model = type(obj)
+    if user_scope(user, action, model).covers(scope_path_of(obj)):
+        return True
+    also: tuple[str, ...] = getattr(model, "scope_view_also", ())
+    if action == "view" and also:
+        manager: Any = model._default_manager
+        return bool(manager.restrict(user, "view").filter(pk=obj.pk).exists())
+    return False
 
 
 def scope_path_of(obj: models.Model) -> str | None:
@@ -168,7 +176,14 @@ class ScopedQuerySet(models.QuerySet[_M]):
 
     def restrict(self, user: Any, action: str = "view") -> ScopedQuerySet[_M]:
         scope = user_scope(user, action, self.model)
-        return self.filter(scope.q(self.model.scope_path_lookup))  # type: ignore[attr-defined]
+        condition = scope.q(self.model.scope_path_lookup)  # type: ignore[attr-defined]
+        if action == "view" and not scope.empty:
+            # A model may declare other unit paths that make a record visible (never writable):
+            # a cluster is seen by its member provinces as well as by the unit that runs it.
+            for lookup in getattr(self.model, "scope_view_also", ()):
+                related = self.model._default_manager.filter(scope.q(lookup)).values("pk")
+                condition |= Q(pk__in=related)
+        return self.filter(condition)
 
     def within(self, unit: Any | None) -> ScopedQuerySet[_M]:
         """Narrow to one unit's subtree (the scope picker); never widens `restrict`."""

@@ -211,6 +211,9 @@ class Cluster(Record):
     )
 
     objects = models.Manager.from_queryset(ScopedQuerySet)()
+    scope_path_lookup: ClassVar[str] = "unit__path"
+    # Member committees see the cluster they belong to (read-only).
+    scope_view_also: ClassVar[tuple[str, ...]] = ("members__path",)
 
     class Meta:
         ordering = ["code"]

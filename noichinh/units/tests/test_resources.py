@@ -92,3 +92,28 @@ class ClusterResourceTests(ResourceTestCase):
         self.assertEqual(
             entry.changes["members"], [[], sorted([self.tree["prov_a"].pk, self.tree["dept_a"].pk])]
         )
+
+
+def test_member_provinces_see_their_cluster_but_cannot_change_it(db, client):
+    from noichinh.core.permissions import Role
+    from noichinh.core.testkit import build_tree, make_user
+
+    tree = build_tree()
+    cluster = Cluster.objects.create(unit=tree["root"], code="C-III", name="Cụm III thử")
+    cluster.members.set([tree["prov_a"]])
+    member = make_user("thanh.vien", tree["prov_a"], [Role.UNIT_ADMIN, Role.HEAD])
+    other = make_user("ngoai.cum", tree["prov_b"], [Role.HEAD])
+    client.force_login(member)
+    assert client.get(f"/don-vi/cum-thi-dua/{cluster.pk}/").status_code == 200
+    listed = client.get("/don-vi/cum-thi-dua/").context["rows"]
+    assert [r["obj"].pk for r in listed] == [cluster.pk]
+    assert client.get(f"/don-vi/cum-thi-dua/{cluster.pk}/edit/").status_code == 404
+    assert client.get(f"/api/clusters/{cluster.pk}/").status_code == 200
+    assert (
+        client.patch(
+            f"/api/clusters/{cluster.pk}/", "{}", content_type="application/json"
+        ).status_code
+        == 404
+    )
+    client.force_login(other)
+    assert client.get(f"/don-vi/cum-thi-dua/{cluster.pk}/").status_code == 404
