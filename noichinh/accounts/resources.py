@@ -75,7 +75,7 @@ class RoleAssignmentResource(ModelResource):
     ordering = ("user__username", "unit__path")
     import_fields = ("user", "unit", "role", "valid_from", "valid_to", "note")
     natural_keys = {"user": "username", "unit": "code"}
-    select_related = ("user", "unit")
+    select_related = ("user", "user__home_unit", "unit")
     url_prefix = "quan-tri/phan-quyen/"
     area = "admin"
     permissions = {"view": {*ADMINS, Role.HEAD}, "add": ADMINS, "change": ADMINS, "delete": ADMINS}

@@ -25,8 +25,9 @@ import json
 from typing import Any, ClassVar
 
 from django.apps import apps
-from django.db import models
+from django.db import connection, models
 from django.test import TestCase
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -205,6 +206,20 @@ class ResourceTestCase(TestCase):
         shown = {row["obj"].pk for row in response.context["rows"]}
         self.assertIn(self.obj_in.pk, shown)
         self.assertNotIn(self.obj_out.pk, shown)
+
+    def test_list_queries_do_not_grow_with_rows(self) -> None:
+        """No query per row (N+1): five more records, the same number of queries."""
+        self.client.force_login(self.in_scope)
+        url = self.url("list")
+        self.client.get(url, {"per_page": 100})  # warm the session and caches
+        with CaptureQueriesContext(connection) as before:
+            self.client.get(url, {"per_page": 100})
+        for _ in range(5):
+            self.make(self.tree["dept_a"])
+        with CaptureQueriesContext(connection) as after:
+            response = self.client.get(url, {"per_page": 100})
+        self.assertGreaterEqual(len(response.context["rows"]), 6)
+        self.assertEqual(len(before), len(after), [q["sql"] for q in after.captured_queries])
 
     def test_list_htmx_returns_the_table_fragment(self) -> None:
         self.client.force_login(self.in_scope)
