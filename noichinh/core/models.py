@@ -128,3 +128,13 @@ class AuditHead(models.Model):
 
     def __str__(self) -> str:
         return f"audit head {self.last_id}"
+
+
+class ScheduledRun(models.Model):
+    """When each periodic entry (core.schedule) was last put on the queue."""
+
+    name = models.CharField(max_length=100, unique=True)
+    last_enqueued_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.name} @ {self.last_enqueued_at}"

@@ -42,3 +42,20 @@ def test_a_broken_chain_fails_the_task_and_is_logged(caplog):
     row = DBTaskResult.objects.get()
     assert row.status == "FAILED"
     assert any("audit log BROKEN" in r.getMessage() for r in caplog.records)
+
+
+def test_the_scheduler_enqueues_each_entry_once_per_interval():
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from noichinh.core.schedule import enqueue_due
+
+    start = timezone.now()
+    assert "audit_verify" in enqueue_due(start)
+    assert "audit_verify" not in enqueue_due(start + dt.timedelta(hours=23))
+    assert "audit_verify" in enqueue_due(start + dt.timedelta(hours=24))
+    assert DBTaskResult.objects.count() == 2
+    out = io.StringIO()
+    call_command("run_scheduler", "--once", stdout=out)
+    assert "audit_verify (every 1 day" in out.getvalue()
