@@ -112,7 +112,10 @@ class Unit(Record):
     tree_label.short_description = _("name")  # type: ignore[attr-defined]
 
     def status_label(self) -> str:
-        return str(_("Active")) if self.is_active else str(_("Closed"))
+        """Active; merged (closed with a successor); or closed."""
+        if self.is_active:
+            return str(_("Active"))
+        return str(_("Merged away")) if self.successor_id else str(_("Closed"))
 
     status_label.short_description = _("status")  # type: ignore[attr-defined]
 

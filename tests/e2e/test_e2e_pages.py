@@ -75,6 +75,7 @@ def test_head_browses_units_search_and_a_merged_province(log_in: LogIn, page: Pa
     expect(page).to_have_url(re.compile(r"status=all"))
     table.get_by_role("link", name="Ban Nội chính Tỉnh ủy Quảng Bình", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Ban Nội chính Tỉnh ủy Quảng Bình")
+    expect(page.locator("h1 .badge")).to_contain_text("Đã sáp nhập 30/6/2025")
     became = page.locator(".alert", has_text="Đơn vị kế thừa")
     expect(became.get_by_role("link")).to_have_text("Ban Nội chính Tỉnh ủy Quảng Trị")
     groups = page.locator(".unit-children tbody tr")
