@@ -92,7 +92,9 @@ class CappedPaginator(Paginator):
     @property
     def count(self) -> int:
         if not hasattr(self, "_capped_count"):
-            self._capped_count = self.object_list[: self.cap + 1].count()  # type: ignore[attr-defined]
+            # No ORDER BY in the count: with it, PostgreSQL walks the id index backwards.
+            rows = self.object_list.order_by()  # type: ignore[attr-defined]
+            self._capped_count = rows[: self.cap + 1].count()
         return min(self._capped_count, self.cap)
 
     @property
