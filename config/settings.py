@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "noichinh.core",
     "noichinh.units",
     "noichinh.accounts",
+    "noichinh.documents",
 ]
 
 MIDDLEWARE = [

@@ -6,6 +6,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 import noichinh.accounts.api
+import noichinh.documents.api
 import noichinh.units.api
 from noichinh.core.api import router
 from noichinh.core.views import healthz
@@ -30,6 +31,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", include(api_urlpatterns)),
     path("don-vi/", include("noichinh.units.urls")),
+    path("van-ban/", include("noichinh.documents.urls")),
     path("", include("noichinh.accounts.urls")),
     path("", include("noichinh.core.urls")),
 ]

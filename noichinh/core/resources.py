@@ -14,7 +14,7 @@ service pages (units are reorganised through services, never edited field by fie
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, ClassVar
 
 import django_filters
@@ -39,7 +39,7 @@ class ModelResource:
     ordering: ClassVar[Sequence[str]] = ("-id",)
     import_fields: ClassVar[Sequence[str]] = ()
     natural_keys: ClassVar[dict[str, str]] = {}
-    permissions: ClassVar[dict[str, Iterable[str]]] = {}
+    permissions: ClassVar[Mapping[str, Iterable[str]]] = {}
     form: ClassVar[type[forms.ModelForm] | None] = None
     create_form: ClassVar[type[forms.ModelForm] | None] = None
     filterset: ClassVar[type[django_filters.FilterSet] | None] = None
@@ -51,6 +51,16 @@ class ModelResource:
     select_related: ClassVar[Sequence[str]] = ()
     # The area of the side navigation this resource belongs to (see core.navigation).
     area: ClassVar[str] = ""
+
+    @classmethod
+    def prepare_write(cls, instance: models.Model) -> None:
+        """Fill derived fields before validation (a document's number and type from its code).
+        Raise ValidationError({field: message}) for input that cannot be read."""
+
+    @classmethod
+    def after_write(cls, instance: models.Model, before: dict[str, Any] | None) -> None:
+        """Keep derived data of other records right after a save or a delete (before is the
+        snapshot before the change; None for a creation)."""
 
     @classmethod
     def check_write(cls, user: Any, instance: models.Model, action: str) -> None:

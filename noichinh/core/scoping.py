@@ -53,6 +53,14 @@ class Scope:
             condition |= Q(**{f"{lookup}__startswith": path})
         return condition
 
+    def ancestor_paths(self) -> list[str]:
+        """The paths of every unit above a scope root (materialized-path prefixes)."""
+        found: set[str] = set()
+        for path in self.paths:
+            parts = [p for p in path.split(".") if p]
+            found.update(".".join(parts[:i]) + "." for i in range(1, len(parts)))
+        return sorted(found)
+
     def covers(self, path: str | None) -> bool:
         return bool(path) and any(path.startswith(p) for p in self.paths)  # type: ignore[union-attr]
 
@@ -141,6 +149,10 @@ def can_on(user: Any, action: str, obj: models.Model) -> bool:
     if user_scope(user, action, model).covers(scope_path_of(obj)):
         return True
     also: tuple[str, ...] = getattr(model, "scope_view_also", ())
+    if action == "view" and getattr(model, "scope_view_ancestors", False):
+        path = scope_path_of(obj)
+        if path and path in user_scope(user, "view", model).ancestor_paths():
+            return True
     if action == "view" and also:
         manager: Any = model._default_manager
         return bool(manager.restrict(user, "view").filter(pk=obj.pk).exists())
@@ -183,6 +195,11 @@ class ScopedQuerySet(models.QuerySet[_M]):
             for lookup in getattr(self.model, "scope_view_also", ()):
                 related = self.model._default_manager.filter(scope.q(lookup)).values("pk")
                 condition |= Q(pk__in=related)
+            # ...or declare that records of the units above flow down (a central plan is read
+            # by every committee below it): the owner is an ancestor of a unit in scope.
+            if getattr(self.model, "scope_view_ancestors", False):
+                lookup = self.model.scope_path_lookup  # type: ignore[attr-defined]
+                condition |= Q(**{f"{lookup}__in": scope.ancestor_paths()})
         return self.filter(condition)
 
     def within(self, unit: Any | None) -> ScopedQuerySet[_M]:

@@ -43,10 +43,15 @@ def object_create(
 ) -> models.Model:
     """Validate, check scope, save, set many-to-many values, then audit (so the entry holds
     them too)."""
+    resource = registry.for_model(type(instance))
+    if resource is not None:
+        resource.prepare_write(instance)
     instance.full_clean(exclude=list(m2m or ()))
     _check_scope(user, "add", instance)
     instance.save()
     _set_m2m(instance, m2m)
+    if resource is not None:
+        resource.after_write(instance, None)
     audit_change(user=user, instance=instance, before=None, message=message)
     return instance
 
@@ -61,10 +66,15 @@ def object_update(
     message: str = "",
 ) -> models.Model:
     """`before` is `snapshot(instance)` taken before the caller changed it."""
+    resource = registry.for_model(type(instance))
+    if resource is not None:
+        resource.prepare_write(instance)
     instance.full_clean(exclude=list(m2m or ()))
     _check_scope(user, "change", instance)
     instance.save()
     _set_m2m(instance, m2m)
+    if resource is not None:
+        resource.after_write(instance, before)
     audit_change(user=user, instance=instance, before=before, message=message)
     return instance
 
@@ -78,6 +88,10 @@ def object_delete(*, user: Any, instance: models.Model, reason: str = "") -> Non
     text = str(instance)
     unit = getattr(instance, "unit", None)
     instance.delete()
+    resource = registry.for_model(type(instance))
+    if resource is not None:
+        instance.pk = pk  # after_write may need the old identity (e.g. to recompute a group)
+        resource.after_write(instance, before)
     audit_record(
         action=AuditAction.DELETE,
         user=user,

@@ -64,3 +64,11 @@ def test_global_search_is_scoped_and_ignores_diacritics(client):
     response = client.get(reverse("core:search"), {"q": "ban thu tinh"})
     text = response.content.decode()
     assert "Ban thử Tỉnh A" in text and "Ban thử Tỉnh B" not in text
+
+
+def test_ancestor_paths():
+    assert Scope.of(["0000001.0000002.0000003."]).ancestor_paths() == [
+        "0000001.",
+        "0000001.0000002.",
+    ]
+    assert Scope.of(["0000001."]).ancestor_paths() == []
