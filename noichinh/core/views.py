@@ -22,7 +22,7 @@ from . import exports
 from .audit import history_for, snapshot
 from .display import display_value, field_label
 from .forms import DeleteForm, ImportForm
-from .listing import PAGE_SIZES, build_listing, paginate, restrict_choices
+from .listing import PAGE_SIZES, build_listing, paginate, restrict_choices, scope_unit
 from .models import AuditAction, AuditEntry
 from .resources import ModelResource, registry
 from .scoping import can, can_on
@@ -206,8 +206,16 @@ class ObjectCreateView(ObjectFormView):
     def get(self, request: HttpRequest) -> HttpResponse:
         if not can(request.user, "add", self.resource.model):
             raise PermissionDenied(_("You have no role that lets you add this."))
-        initial_form = self.form_for()
-        return self.render_form(initial_form)
+        form = self.form_for()
+        unit_field = form.fields.get("unit")
+        queryset = getattr(unit_field, "queryset", None)
+        if queryset is not None:
+            # Start from the unit the user looks at (scope picker), else their own unit.
+            for candidate in (scope_unit(request), getattr(request.user, "home_unit", None)):
+                if candidate is not None and queryset.filter(pk=candidate.pk).exists():
+                    form.initial["unit"] = candidate.pk
+                    break
+        return self.render_form(form)
 
     def post(self, request: HttpRequest) -> HttpResponse:
         if not can(request.user, "add", self.resource.model):

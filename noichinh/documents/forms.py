@@ -31,10 +31,10 @@ class DocumentForm(forms.ModelForm):
             "code": forms.TextInput(
                 attrs={
                     "hx-get": reverse_lazy("documents:code_preview"),
-                    "hx-trigger": "keyup changed delay:300ms, change",
+                    "hx-trigger": "input changed delay:300ms, change",
                     "hx-target": "#code-preview",
                     "autocomplete": "off",
-                    "aria-describedby": "code-preview",
+                    "data-preview": "code-preview",
                 }
             ),
         }

@@ -169,7 +169,8 @@ class Document(UnitOwned):
         indexes = [models.Index(fields=["unit", "type_code", "issuer_code", "number_value"])]
 
     def __str__(self) -> str:
-        return f"{self.code} ({self.issue_date:%d/%m/%Y})"
+        day = self.issue_date
+        return f"{self.code} ({day.day}/{day.month}/{day.year})"
 
     def conflict_key(self) -> tuple[object, ...]:
         """Numbers restart with each Party congress term, each calendar year for State

@@ -207,3 +207,10 @@ def test_demo_documents(client):
     assert plan.implements.code == "15-KH/BNCTW"
     assert plan.term.name == "Khóa XIII" and not Document.objects.filter(has_conflict=True).exists()
     assert Document.objects.get(code="67-QĐ/TW").issue_date == D(2022, 6, 2)
+
+
+def test_the_add_form_starts_from_the_users_unit(client, tree):
+    client.force_login(make_user("cv.mac.dinh", tree["prov_a"], ["specialist"]))
+    assert client.get("/van-ban/add/").context["form"].initial["unit"] == tree["prov_a"].pk
+    client.post("/pham-vi/", {"unit": tree["dept_a"].pk})
+    assert client.get("/van-ban/add/").context["form"].initial["unit"] == tree["dept_a"].pk
