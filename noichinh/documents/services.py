@@ -8,6 +8,8 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from noichinh.core.scoping import Scope
+
 from .choices import DocumentFormat
 from .codes import CodeError, ParsedCode, parse_code
 from .models import Document, DocumentType, Issuer, Term
@@ -28,8 +30,7 @@ def code_parse(text: str) -> ParsedCode:
 def term_for(*, unit: Any, day: Any) -> Term | None:
     """The congress term in force on `day` for `unit`: the nearest unit up the tree (itself
     first) that defines terms decides."""
-    parts = [p for p in unit.path.split(".") if p]
-    own_and_above = [".".join(parts[:i]) + "." for i in range(1, len(parts) + 1)]
+    own_and_above = [*Scope.of([unit.path]).ancestor_paths(), unit.path]
     return (
         Term.objects.filter(unit__path__in=own_and_above, starts_on__lte=day)
         .order_by("-unit__depth", "-starts_on")
