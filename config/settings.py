@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "noichinh.units",
     "noichinh.accounts",
     "noichinh.documents",
+    "noichinh.work",
 ]
 
 MIDDLEWARE = [

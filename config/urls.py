@@ -8,6 +8,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 import noichinh.accounts.api
 import noichinh.documents.api
 import noichinh.units.api
+import noichinh.work.api
 from noichinh.core.api import router
 from noichinh.core.views import healthz
 
@@ -32,6 +33,7 @@ urlpatterns = [
     path("api/", include(api_urlpatterns)),
     path("don-vi/", include("noichinh.units.urls")),
     path("van-ban/", include("noichinh.documents.urls")),
+    path("cong-tac/", include("noichinh.work.urls")),
     path("", include("noichinh.accounts.urls")),
     path("", include("noichinh.core.urls")),
 ]

@@ -38,14 +38,13 @@ class ScopedModelSerializer(serializers.ModelSerializer):
         if request is None:
             return
         action = "change" if self.instance is not None else "add"
-        for field in self.fields.values():
-            target: Any = getattr(
-                field, "child_relation", field
-            )  # many=True wraps the related field
+        for name, field in self.fields.items():
+            # many=True wraps the related field
+            target: Any = getattr(field, "child_relation", field)
             queryset = getattr(target, "queryset", None)
             if queryset is not None and isinstance(queryset.all(), ScopedQuerySet):
                 model = self.Meta.model
-                target.queryset = restrict_choice(queryset.all(), request.user, action, model)
+                target.queryset = restrict_choice(queryset.all(), request.user, action, model, name)
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         # Run the model's own validation so the API and the pages refuse the same input.

@@ -52,6 +52,8 @@ def display_value(obj: models.Model, name: str, user: Any = None) -> tuple[str, 
     if getattr(field, "choices", None):
         return str(getattr(obj, f"get_{name}_display")()), None
     value = getattr(obj, name, None)
+    if "year" in name and isinstance(value, int):
+        return str(value), None  # 2023, not 2.023
     if isinstance(field, models.ForeignKey):
         return (str(value), detail_url(value, user)) if value is not None else ("", None)
     if isinstance(field, models.ManyToManyField):

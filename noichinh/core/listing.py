@@ -10,6 +10,7 @@ from django import forms
 from django.core.paginator import Page, Paginator
 from django.db import models
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from .resources import ModelResource
 from .scoping import ScopedQuerySet, restrict_choice
@@ -24,10 +25,13 @@ def restrict_choices(
     """Limit every choice of a scoped model in a form to what the user may use for the action."""
     meta = getattr(form, "_meta", None)
     for_model = for_model or getattr(meta, "model", None)
-    for field in form.fields.values():
+    for name, field in form.fields.items():
         queryset = getattr(field, "queryset", None)
         if queryset is not None and isinstance(queryset.all(), ScopedQuerySet):
-            field.queryset = restrict_choice(queryset.all(), user, action, for_model)  # type: ignore[attr-defined]
+            field.queryset = restrict_choice(queryset.all(), user, action, for_model, name)  # type: ignore[attr-defined]
+        elif isinstance(field.widget, forms.NullBooleanSelect):
+            # Django labels the empty choice "Unknown"; in a filter it means "all".
+            field.widget.choices = [("unknown", _("All")), ("true", _("Yes")), ("false", _("No"))]
 
 
 def scope_unit(request: HttpRequest) -> Any:

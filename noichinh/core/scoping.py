@@ -169,16 +169,29 @@ def scope_path_of(obj: models.Model) -> str | None:
     return str(value)
 
 
+def owner_field(model: type[models.Model] | None) -> str:
+    """The field that names a record's owner unit ("unit", or "home_unit" for users)."""
+    lookup = getattr(model, "scope_path_lookup", "unit__path")
+    return str(lookup).split("__")[0]
+
+
 def restrict_choice(
-    queryset: models.QuerySet[Any], user: Any, action: str, for_model: type[models.Model] | None
+    queryset: models.QuerySet[Any],
+    user: Any,
+    action: str,
+    for_model: type[models.Model] | None,
+    field_name: str | None = None,
 ) -> models.QuerySet[Any]:
     """Choices offered when writing a `for_model` record (form fields, API related fields).
 
-    Choosing a unit picks the record's owner, so the units are those where the user may do
-    `action` on `for_model` (a unit administrator assigns roles in their subtree even though
-    they may not add units). Any other related record is offered if the user may see it.
+    The owner unit field offers the units where the user may do `action` on `for_model` (a unit
+    administrator assigns roles in their subtree even though they may not add units). Any other
+    related record, other units included (co-operating or attending units), is offered if the
+    user may see it.
     """
-    if getattr(queryset.model, "scope_path_lookup", None) == "path":
+    if getattr(queryset.model, "scope_path_lookup", None) == "path" and (
+        field_name is None or field_name == owner_field(for_model)
+    ):
         return queryset.filter(user_scope(user, action, for_model).q("path"))
     return queryset.restrict(user, "view")  # type: ignore[attr-defined]
 

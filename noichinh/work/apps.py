@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class WorkConfig(AppConfig):
+    name = "noichinh.work"
+    label = "work"
+    verbose_name = _("Meetings and tasks")
+
+    def ready(self) -> None:
+        from . import resources  # noqa: F401

@@ -1,0 +1,291 @@
+"""Work pages beyond the generic ones: detail pages carrying the verbs' small forms, the verbs
+(POST only; on an error the detail page comes back with what was typed), and the dashboard."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from noichinh.core.forms import DateInput
+from noichinh.core.listing import restrict_choices
+from noichinh.core.scoping import can, can_on
+from noichinh.core.views import ObjectDetailView
+
+from . import selectors, services
+from .forms import CompleteForm, IssueForm, ProgressForm, ReopenForm, TaskFromConclusionForm
+from .models import Conclusion, Meeting, Project, Task, WorkProgramme
+from .resources import ConclusionResource, TaskResource, WorkProgrammeResource
+
+
+class _VerbDetailView(ObjectDetailView):
+    """A detail page that shows the verbs' forms; `bound` replaces one with the posted form."""
+
+    bound: dict[str, Any]
+
+    def verb_forms(self, obj: Any) -> dict[str, Any]:
+        return {}
+
+    def detail_extra(self, obj: Any) -> dict[str, Any]:
+        return {}
+
+    def context(self, **extra: Any) -> dict[str, Any]:
+        context = super().context(**extra)
+        obj = extra.get("object")
+        if obj is not None:
+            context.update(self.detail_extra(obj))
+            context.update({**self.verb_forms(obj), **getattr(self, "bound", {})})
+        return context
+
+
+def _render_error(
+    request: HttpRequest, view_class: type[_VerbDetailView], resource: Any, pk: int, **bound: Any
+) -> HttpResponse:
+    view = view_class(resource=resource)
+    view.setup(request, pk=pk)
+    view.bound = bound
+    response = view.get(request, pk)
+    response.status_code = 400
+    return response
+
+
+def _form_errors(form: forms.Form, error: ValidationError) -> None:
+    """A service's refusal shown on the form (a PermissionDenied is left to the 403 page)."""
+    if hasattr(error, "error_dict"):
+        for field, messages_ in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, messages_)
+    else:
+        form.add_error(None, error.messages)
+
+
+# -- tasks ----------------------------------------------------------------------------------
+
+
+class TaskDetailView(_VerbDetailView):
+    def detail_extra(self, obj: Task) -> dict[str, Any]:
+        return {
+            "reports": obj.reports.all(),
+            "can_change": can_on(self.request.user, "change", obj),
+        }
+
+    def verb_forms(self, obj: Task) -> dict[str, Any]:
+        today = timezone.localdate()
+        return {
+            "progress_form": ProgressForm(initial={"reported_on": today, "percent": obj.progress}),
+            "complete_form": CompleteForm(initial={"completed_on": today}),
+            "reopen_form": ReopenForm(),
+        }
+
+
+def _task(request: HttpRequest, pk: int) -> Task:
+    return get_object_or_404(Task.objects.restrict(request.user, "view"), pk=pk)
+
+
+@login_required
+@require_POST
+def task_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    task = _task(request, pk)
+    form = ProgressForm(request.POST)
+    if form.is_valid():
+        try:
+            services.task_progress_report(user=request.user, task=task, **form.cleaned_data)
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, _("Progress report saved."))
+            return redirect("work:task_detail", pk=pk)
+    return _render_error(request, TaskDetailView, TaskResource, pk, progress_form=form)
+
+
+@login_required
+@require_POST
+def task_complete(request: HttpRequest, pk: int) -> HttpResponse:
+    task = _task(request, pk)
+    form = CompleteForm(request.POST)
+    if form.is_valid():
+        try:
+            following = services.task_complete(user=request.user, task=task, **form.cleaned_data)
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, _("The task is completed."))
+            if following is not None:
+                messages.info(
+                    request,
+                    _("Its next occurrence is due on %(day)s.")
+                    % {"day": f"{following.due_on:%d/%m/%Y}"},
+                )
+            return redirect("work:task_detail", pk=pk)
+    return _render_error(request, TaskDetailView, TaskResource, pk, complete_form=form)
+
+
+@login_required
+@require_POST
+def task_reopen(request: HttpRequest, pk: int) -> HttpResponse:
+    task = _task(request, pk)
+    form = ReopenForm(request.POST)
+    if form.is_valid():
+        try:
+            services.task_reopen(user=request.user, task=task, **form.cleaned_data)
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, _("The task is reopened."))
+            return redirect("work:task_detail", pk=pk)
+    return _render_error(request, TaskDetailView, TaskResource, pk, reopen_form=form)
+
+
+# -- meetings and conclusions ----------------------------------------------------------------
+
+
+class MeetingDetailView(_VerbDetailView):
+    def detail_extra(self, obj: Meeting) -> dict[str, Any]:
+        user = self.request.user
+        return {
+            "conclusions": Conclusion.objects.restrict(user, "view").filter(meeting=obj),
+            "tasks": Task.objects.restrict(user, "view")
+            .filter(meeting=obj)
+            .select_related("unit")
+            .order_by("number", "id"),
+            "attending": obj.attending_units.order_by("code"),
+            "materials": obj.materials.restrict(user, "view"),
+        }
+
+
+class ConclusionDetailView(_VerbDetailView):
+    def detail_extra(self, obj: Conclusion) -> dict[str, Any]:
+        user = self.request.user
+        return {
+            "tasks": Task.objects.restrict(user, "view")
+            .filter(conclusion=obj)
+            .select_related("unit"),
+            "can_assign": can(user, "add", Task),
+        }
+
+    def verb_forms(self, obj: Conclusion) -> dict[str, Any]:
+        form = TaskFromConclusionForm()
+        restrict_choices(form, self.request.user, "add", Task)
+        return {"assign_form": form}
+
+
+@login_required
+@require_POST
+def conclusion_assign(request: HttpRequest, pk: int) -> HttpResponse:
+    conclusion = get_object_or_404(Conclusion.objects.restrict(request.user, "view"), pk=pk)
+    form = TaskFromConclusionForm(request.POST)
+    restrict_choices(form, request.user, "add", Task)
+    if form.is_valid():
+        try:
+            task = services.task_from_conclusion(
+                user=request.user, conclusion=conclusion, **form.cleaned_data
+            )
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, _("Saved “%(name)s”.") % {"name": task})
+            return redirect("work:task_detail", pk=task.pk)
+    return _render_error(request, ConclusionDetailView, ConclusionResource, pk, assign_form=form)
+
+
+# -- projects and programmes -----------------------------------------------------------------
+
+
+class ProjectDetailView(_VerbDetailView):
+    def detail_extra(self, obj: Project) -> dict[str, Any]:
+        user = self.request.user
+        return {
+            "milestones": obj.milestones.restrict(user, "view"),
+            "tasks": Task.objects.restrict(user, "view").filter(project=obj).select_related("unit"),
+            "today": timezone.localdate(),
+        }
+
+
+class ProgrammeDetailView(_VerbDetailView):
+    def detail_extra(self, obj: WorkProgramme) -> dict[str, Any]:
+        return {
+            "tasks": Task.objects.restrict(self.request.user, "view")
+            .filter(programme=obj)
+            .select_related("unit")
+            .order_by("due_month", "number", "id"),
+            "can_issue": can_on(self.request.user, "change", obj),
+        }
+
+    def verb_forms(self, obj: WorkProgramme) -> dict[str, Any]:
+        form = IssueForm(initial={"issued_on": obj.issued_on, "document": obj.document_id})
+        restrict_choices(form, self.request.user, "view", WorkProgramme)
+        return {"issue_form": form}
+
+
+@login_required
+@require_POST
+def programme_issue(request: HttpRequest, pk: int) -> HttpResponse:
+    programme = get_object_or_404(WorkProgramme.objects.restrict(request.user, "view"), pk=pk)
+    form = IssueForm(request.POST)
+    restrict_choices(form, request.user, "view", WorkProgramme)
+    if form.is_valid():
+        try:
+            services.programme_issue(user=request.user, programme=programme, **form.cleaned_data)
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, _("The issue of the programme is recorded."))
+            return redirect("work:workprogramme_detail", pk=pk)
+    return _render_error(request, ProgrammeDetailView, WorkProgrammeResource, pk, issue_form=form)
+
+
+# -- dashboard --------------------------------------------------------------------------------
+
+
+class DashboardForm(forms.Form):
+    start = forms.DateField(label=gettext_lazy("From"), required=False, widget=DateInput())
+    end = forms.DateField(label=gettext_lazy("To"), required=False, widget=DateInput())
+    year = forms.IntegerField(
+        label=gettext_lazy("Programmes of the year"), required=False, min_value=2000, max_value=2100
+    )
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """Tổng hợp nhiệm vụ: overdue and due soon by unit, completion by unit for a period, and
+    the timeliness of the annual programmes."""
+    user = request.user
+    if not can(user, "view", Task):
+        raise PermissionDenied(_("You have no role that lets you see this list."))
+    today = timezone.localdate()
+    form = DashboardForm(request.GET or None)
+    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    start = data.get("start") or dt.date(today.year, 1, 1)
+    end = data.get("end") or dt.date(today.year, 12, 31)
+    year = data.get("year") or today.year
+    overdue = selectors.task_list_overdue(user, today)
+    due_soon = selectors.task_list_due_soon(user, today)
+    task_list = reverse("work:task_list")
+    context = {
+        "form": form,
+        "today": today,
+        "start": start,
+        "end": end,
+        "year": year,
+        "task_list": task_list,
+        "overdue_count": overdue.count(),
+        "due_soon_count": due_soon.count(),
+        "overdue_by_unit": selectors.count_by_unit(overdue),
+        "due_soon_by_unit": selectors.count_by_unit(due_soon),
+        "overdue": overdue[:20],
+        "due_soon": due_soon[:20],
+        "completion": selectors.completion_by_unit(user, start, end),
+        "programmes": selectors.programme_timeliness(user, year, today),
+        "crumbs": [(_("Summary of key tasks"), None)],
+    }
+    return render(request, "work/dashboard.html", context)
