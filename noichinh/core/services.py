@@ -11,7 +11,8 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db import models, transaction
+from django.db import models, router, transaction
+from django.db.models.deletion import Collector
 from django.utils.translation import gettext as _
 
 from .audit import audit_change, audit_record, snapshot
@@ -80,14 +81,42 @@ def object_update(
 
 
 @transaction.atomic
+def _cascaded(instance: models.Model) -> list[tuple[models.Model, dict[str, Any]]]:
+    """Records that deleting `instance` removes too (CASCADE), with their snapshots; rows of
+    automatic many-to-many tables are left out (the record's own entry holds those ids)."""
+    collector = Collector(using=router.db_for_write(type(instance)))
+    collector.collect([instance])
+    found: list[models.Model] = []
+    for model, objects in collector.data.items():
+        found.extend(o for o in objects if not model._meta.auto_created)
+    for queryset in collector.fast_deletes:
+        if not queryset.model._meta.auto_created:
+            found.extend(queryset)
+    return [
+        (o, snapshot(o)) for o in found if not (type(o) is type(instance) and o.pk == instance.pk)
+    ]
+
+
 def object_delete(*, user: Any, instance: models.Model, reason: str = "") -> None:
+    """Delete with a reason; the records removed with it (CASCADE) get their own entries."""
     _check_scope(user, "delete", instance)
     before = snapshot(instance)
     pk = instance.pk
     label = instance._meta.label_lower
     text = str(instance)
     unit = getattr(instance, "unit", None)
+    cascaded = _cascaded(instance)
     instance.delete()
+    for child, child_before in cascaded:
+        audit_record(
+            action=AuditAction.DELETE,
+            user=user,
+            instance=child,
+            object_id=str(child_before.get("id", "")),
+            changes={k: [v, None] for k, v in child_before.items()},
+            message=_("Deleted with %(label)s #%(pk)s: %(reason)s")
+            % {"label": label, "pk": pk, "reason": reason},
+        )
     resource = registry.for_model(type(instance))
     if resource is not None:
         instance.pk = pk  # after_write may need the old identity (e.g. to recompute a group)

@@ -305,3 +305,32 @@ def test_api_programme_issue(client, tree, specialist_a, specialist_b):
     response = client.post(url, {"issued_on": "2023-02-03"})
     assert response.status_code == 200 and response.json()["issued_on"] == "2023-02-03"
     assert client.post(url, {"issued_on": "x"}).status_code == 400
+
+
+def test_deleting_a_task_audits_its_progress_reports_too(db):
+    """Regression: rows removed by CASCADE left no audit entry."""
+    import datetime as dt
+
+    from noichinh.core.models import AuditEntry
+    from noichinh.core.scoping import SYSTEM
+    from noichinh.core.services import object_create, object_delete
+    from noichinh.core.testkit import build_tree
+    from noichinh.work.models import Task, TaskProgress
+    from noichinh.work.services import task_progress_report
+
+    tree = build_tree()
+    task = object_create(
+        user=SYSTEM,
+        instance=Task(
+            unit=tree["prov_a"], number=1, title="Nhiệm vụ thử", due_on=dt.date(2024, 12, 31)
+        ),
+    )
+    report = task_progress_report(
+        user=SYSTEM, task=task, reported_on=dt.date(2024, 6, 1), percent=40, note="Đang thực hiện"
+    )
+    object_delete(user=SYSTEM, instance=task, reason="Giao trùng")
+    assert not TaskProgress.objects.filter(pk=report.pk).exists()
+    entry = AuditEntry.objects.get(
+        action="delete", object_type="work.taskprogress", object_id=str(report.pk)
+    )
+    assert "Giao trùng" in entry.message and entry.changes["percent"] == [40, None]
