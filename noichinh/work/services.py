@@ -41,6 +41,9 @@ def _next_occurrence(*, user: Any, task: Task) -> Task | None:
     documents) with the next deadline of the series."""
     if not task.recurrence or task.due_on is None:
         return None
+    existing = Task.objects.filter(previous=task).first()
+    if existing is not None:
+        return existing  # completed, reopened and completed again: one series, no twin
     anchor = task.series_start or task.due_on
     following = Task(
         unit=task.unit,

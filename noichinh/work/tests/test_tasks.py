@@ -334,3 +334,32 @@ def test_deleting_a_task_audits_its_progress_reports_too(db):
         action="delete", object_type="work.taskprogress", object_id=str(report.pk)
     )
     assert "Giao trùng" in entry.message and entry.changes["percent"] == [40, None]
+
+
+def test_completing_a_reopened_recurring_task_creates_no_second_occurrence(db):
+    """Regression: complete, reopen, complete made two 'next' tasks of one series."""
+    import datetime as dt
+
+    from noichinh.core.scoping import SYSTEM
+    from noichinh.core.services import object_create
+    from noichinh.core.testkit import build_tree
+    from noichinh.work.models import Task
+    from noichinh.work.services import task_complete, task_reopen
+
+    tree = build_tree()
+    task = object_create(
+        user=SYSTEM,
+        instance=Task(
+            unit=tree["prov_a"],
+            number=1,
+            title="Báo cáo tháng",
+            due_on=dt.date(2024, 1, 31),
+            recurrence="monthly",
+        ),
+    )
+    following = task_complete(user=SYSTEM, task=task, completed_on=dt.date(2024, 1, 30))
+    assert following is not None and following.due_on == dt.date(2024, 2, 29)
+    task_reopen(user=SYSTEM, task=task, reason="Báo cáo thiếu số liệu")
+    again = task_complete(user=SYSTEM, task=task, completed_on=dt.date(2024, 2, 2))
+    assert again is not None and again.pk == following.pk
+    assert Task.objects.filter(previous=task).count() == 1
