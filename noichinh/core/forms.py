@@ -1,6 +1,7 @@
 """Small framework forms: the reason a dangerous action asks for, and the import upload."""
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 MAX_IMPORT_BYTES = 10 * 1024 * 1024
@@ -47,3 +48,13 @@ class DateInput(forms.DateInput):
             "pattern": r"\d{1,2}/\d{1,2}/\d{4}",
         }
         super().__init__(attrs={**base, **(attrs or {})}, format="%d/%m/%Y")
+
+
+def add_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
+    """Show a service's refusal on the form: field errors next to their fields, the rest on
+    top (the user's input stays in the form)."""
+    if hasattr(error, "error_dict"):
+        for field, messages in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, messages)
+    else:
+        form.add_error(None, error.messages)

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from noichinh.core.display import field_label
+from noichinh.core.forms import add_service_errors
 from noichinh.core.scoping import can, can_on
 from noichinh.core.views import ObjectDetailView
 
@@ -133,11 +134,7 @@ def _run(request: HttpRequest, form: Any, call: Any) -> Any:
     try:
         return call()
     except ValidationError as error:
-        if hasattr(error, "error_dict"):
-            for field, errors in error.error_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
-        else:
-            form.add_error(None, error)
+        add_service_errors(form, error)
     except PermissionDenied as error:
         form.add_error(None, str(error))
     return None

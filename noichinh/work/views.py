@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from noichinh.core.forms import DateInput
+from noichinh.core.forms import DateInput, add_service_errors
 from noichinh.core.listing import restrict_choices
 from noichinh.core.scoping import can, can_on
 from noichinh.core.views import ObjectDetailView
@@ -60,13 +60,7 @@ def _render_error(
     return response
 
 
-def _form_errors(form: forms.Form, error: ValidationError) -> None:
-    """A service's refusal shown on the form (a PermissionDenied is left to the 403 page)."""
-    if hasattr(error, "error_dict"):
-        for field, messages_ in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, messages_)
-    else:
-        form.add_error(None, error.messages)
+_form_errors = add_service_errors  # a PermissionDenied is left to the 403 page
 
 
 # -- tasks ----------------------------------------------------------------------------------
@@ -92,58 +86,66 @@ def _task(request: HttpRequest, pk: int) -> Task:
     return get_object_or_404(Task.objects.restrict(request.user, "view"), pk=pk)
 
 
-@login_required
-@require_POST
-def task_progress(request: HttpRequest, pk: int) -> HttpResponse:
+def _task_verb(
+    request: HttpRequest, pk: int, form_class: Any, form_key: str, service: Any, done: str
+) -> tuple[HttpResponse, Any]:
+    """The shape of every task verb: a valid form calls the service; a refusal comes back on
+    the task's page with what was typed (status 400); success returns to the task."""
     task = _task(request, pk)
-    form = ProgressForm(request.POST)
+    form = form_class(request.POST)
     if form.is_valid():
         try:
-            services.task_progress_report(user=request.user, task=task, **form.cleaned_data)
+            result = service(user=request.user, task=task, **form.cleaned_data)
         except ValidationError as error:
             _form_errors(form, error)
         else:
-            messages.success(request, _("Progress report saved."))
-            return redirect("work:task_detail", pk=pk)
-    return _render_error(request, TaskDetailView, TaskResource, pk, progress_form=form)
+            messages.success(request, done)
+            return redirect("work:task_detail", pk=pk), result
+    return _render_error(request, TaskDetailView, TaskResource, pk, **{form_key: form}), None
+
+
+@login_required
+@require_POST
+def task_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    response, _report = _task_verb(
+        request,
+        pk,
+        ProgressForm,
+        "progress_form",
+        services.task_progress_report,
+        _("Progress report saved."),
+    )
+    return response
 
 
 @login_required
 @require_POST
 def task_complete(request: HttpRequest, pk: int) -> HttpResponse:
-    task = _task(request, pk)
-    form = CompleteForm(request.POST)
-    if form.is_valid():
-        try:
-            following = services.task_complete(user=request.user, task=task, **form.cleaned_data)
-        except ValidationError as error:
-            _form_errors(form, error)
-        else:
-            messages.success(request, _("The task is completed."))
-            if following is not None:
-                messages.info(
-                    request,
-                    _("Its next occurrence is due on %(day)s.")
-                    % {"day": f"{following.due_on:%d/%m/%Y}"},
-                )
-            return redirect("work:task_detail", pk=pk)
-    return _render_error(request, TaskDetailView, TaskResource, pk, complete_form=form)
+    response, following = _task_verb(
+        request,
+        pk,
+        CompleteForm,
+        "complete_form",
+        services.task_complete,
+        _("The task is completed."),
+    )
+    if following is not None:
+        day = following.due_on
+        messages.info(
+            request,
+            _("Its next occurrence is due on %(day)s.")
+            % {"day": f"{day.day}/{day.month}/{day.year}"},
+        )
+    return response
 
 
 @login_required
 @require_POST
 def task_reopen(request: HttpRequest, pk: int) -> HttpResponse:
-    task = _task(request, pk)
-    form = ReopenForm(request.POST)
-    if form.is_valid():
-        try:
-            services.task_reopen(user=request.user, task=task, **form.cleaned_data)
-        except ValidationError as error:
-            _form_errors(form, error)
-        else:
-            messages.success(request, _("The task is reopened."))
-            return redirect("work:task_detail", pk=pk)
-    return _render_error(request, TaskDetailView, TaskResource, pk, reopen_form=form)
+    response, _task_done = _task_verb(
+        request, pk, ReopenForm, "reopen_form", services.task_reopen, _("The task is reopened.")
+    )
+    return response
 
 
 # -- meetings and conclusions ----------------------------------------------------------------
