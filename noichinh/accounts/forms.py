@@ -53,17 +53,17 @@ class TokenRequestForm(forms.Form):
     otp_token = forms.CharField(required=False, max_length=8)
 
 
+def new_password_field(label: Any) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+
 class UserCreateForm(forms.ModelForm):
-    password1 = forms.CharField(
-        label=_("Password"),
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-    )
-    password2 = forms.CharField(
-        label=_("Repeat the password"),
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-    )
+    password1 = new_password_field(_("Password"))
+    password2 = new_password_field(_("Repeat the password"))
 
     class Meta:
         model = User
@@ -129,16 +129,8 @@ class PasswordConfirmForm(forms.Form):
 
 
 class AdminPasswordForm(forms.Form):
-    password1 = forms.CharField(
-        label=_("New password"),
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-    )
-    password2 = forms.CharField(
-        label=_("Repeat the password"),
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-    )
+    password1 = new_password_field(_("New password"))
+    password2 = new_password_field(_("Repeat the password"))
 
     def __init__(self, *args: Any, target: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

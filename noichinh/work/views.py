@@ -60,9 +60,6 @@ def _render_error(
     return response
 
 
-_form_errors = add_service_errors  # a PermissionDenied is left to the 403 page
-
-
 # -- tasks ----------------------------------------------------------------------------------
 
 
@@ -97,7 +94,7 @@ def _task_verb(
         try:
             result = service(user=request.user, task=task, **form.cleaned_data)
         except ValidationError as error:
-            _form_errors(form, error)
+            add_service_errors(form, error)  # PermissionDenied: the 403 page
         else:
             messages.success(request, done)
             return redirect("work:task_detail", pk=pk), result
@@ -193,7 +190,7 @@ def conclusion_assign(request: HttpRequest, pk: int) -> HttpResponse:
                 user=request.user, conclusion=conclusion, **form.cleaned_data
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            add_service_errors(form, error)  # PermissionDenied: the 403 page
         else:
             messages.success(request, _("Saved “%(name)s”.") % {"name": task})
             return redirect("work:task_detail", pk=task.pk)
@@ -239,7 +236,7 @@ def programme_issue(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.programme_issue(user=request.user, programme=programme, **form.cleaned_data)
         except ValidationError as error:
-            _form_errors(form, error)
+            add_service_errors(form, error)  # PermissionDenied: the 403 page
         else:
             messages.success(request, _("The issue of the programme is recorded."))
             return redirect("work:workprogramme_detail", pk=pk)
