@@ -68,6 +68,8 @@ INSTALLED_APPS = [
     "noichinh.units",
     "noichinh.accounts",
     "noichinh.documents",
+    "noichinh.cases",
+    "noichinh.petitions",
     "noichinh.work",
 ]
 

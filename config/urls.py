@@ -6,7 +6,9 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 import noichinh.accounts.api
+import noichinh.cases.api
 import noichinh.documents.api
+import noichinh.petitions.api
 import noichinh.units.api
 import noichinh.work.api
 from noichinh.core.api import router
@@ -31,6 +33,8 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", include(api_urlpatterns)),
+    path("vu-an/", include("noichinh.cases.urls")),
+    path("don-thu/", include("noichinh.petitions.urls")),
     path("don-vi/", include("noichinh.units.urls")),
     path("van-ban/", include("noichinh.documents.urls")),
     path("cong-tac/", include("noichinh.work.urls")),

@@ -55,12 +55,28 @@ class Listing:
     query: str
     sort: str
     per_page: int
+    subtree: Any = None
+
+
+def subtree_unit(request: HttpRequest) -> Any:
+    """The unit of `?trong=<id>` (a figure's link to the records behind it), if the user may
+    see it; narrows a list to that unit's subtree, like the top-bar scope."""
+    raw = request.GET.get("trong", "")
+    if not raw.isdigit() or not request.user.is_authenticated:
+        return None
+    from django.apps import apps
+
+    unit_model = apps.get_model("units", "Unit")
+    return unit_model.objects.restrict(request.user, "view").filter(pk=int(raw)).first()
 
 
 def build_listing(request: HttpRequest, resource: type[ModelResource]) -> Listing:
     user = request.user
     base = resource.model.objects.restrict(user, "view")  # type: ignore[attr-defined]
     base = base.within(scope_unit(request))
+    subtree = subtree_unit(request)
+    if subtree is not None:
+        base = base.within(subtree)
     if resource.select_related:
         base = base.select_related(*resource.select_related)
     filterset = resource.get_filterset_class()(request.GET or None, queryset=base, request=request)
@@ -83,7 +99,7 @@ def build_listing(request: HttpRequest, resource: type[ModelResource]) -> Listin
         per_page = PAGE_SIZES[0]
     if per_page not in PAGE_SIZES:
         per_page = PAGE_SIZES[0]
-    return Listing(queryset, filterset, query, sort, per_page)
+    return Listing(queryset, filterset, query, sort, per_page, subtree)
 
 
 class CappedPaginator(Paginator):

@@ -136,6 +136,7 @@ class ObjectListView(ResourceView):
             page_sizes=PAGE_SIZES,
             total=page.paginator.count,
             extra_actions=self.resource.list_actions(request.user),
+            subtree=listing.subtree,
         )
         names = template_for(self.resource, "list")
         if request.htmx:  # type: ignore[attr-defined]

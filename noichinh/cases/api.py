@@ -1,0 +1,1 @@
+"""API of the cases app (registered on the core router)."""

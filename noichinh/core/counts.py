@@ -1,0 +1,128 @@
+"""The catalogue of derived counts: figures computed from the registries, never typed.
+
+Each registry app registers its own counts here (cases: "corruption cases detected by the
+committee itself"; petitions: "petitions accepted"), so that periodic reports and emulation
+campaigns read one number from one source without importing those apps. A count is a model, a
+date field that places a record in a period, and a narrowing of the queryset; the catalogue adds
+the unit subtree and the date window, and the gate when a user is given.
+
+    register_count(DerivedCount(
+        key="cases.self_detected",
+        label=_("Corruption cases detected by the committee itself"),
+        model=Case,
+        date_field="detected_on",
+        narrow=lambda qs: qs.filter(detection=Detection.SELF, conduct=Conduct.CORRUPTION),
+        list_url_name="cases:case_list",
+        list_params={"detection": "self", "conduct": "corruption"},
+        date_params=("detected_after", "detected_before"),
+    ))
+
+    count_value("cases.self_detected", unit=nghe_an, start=date(2021, 6, 1), end=cutoff)
+
+`records_url` gives the list page filtered to exactly the records behind a number (the list
+pages accept `trong=<unit id>` for a subtree), so every figure can link to its records.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlencode
+
+from django.db import models
+from django.urls import reverse
+
+Narrow = Callable[[models.QuerySet[Any]], models.QuerySet[Any]]
+
+
+@dataclass(frozen=True)
+class DerivedCount:
+    key: str
+    label: Any
+    model: type[models.Model]
+    date_field: str
+    narrow: Narrow = field(default=lambda qs: qs)
+    # The unit path the count is attributed to (the owner by default; a security issue counts
+    # for the unit that advised on it).
+    path_lookup: str = "unit__path"
+    list_url_name: str = ""
+    list_params: Mapping[str, str] = field(default_factory=dict)
+    # Names of the list filters for the first and last day of the window.
+    date_params: tuple[str, str] = ("", "")
+    help_text: Any = ""
+
+
+_catalogue: dict[str, DerivedCount] = {}
+
+
+def register_count(count: DerivedCount) -> DerivedCount:
+    if count.key in _catalogue and _catalogue[count.key] != count:
+        raise ValueError(f"Derived count {count.key!r} is registered twice.")
+    _catalogue[count.key] = count
+    return count
+
+
+def get_count(key: str) -> DerivedCount:
+    try:
+        return _catalogue[key]
+    except KeyError:
+        raise KeyError(f"No derived count {key!r}; known: {sorted(_catalogue)}") from None
+
+
+def all_counts() -> list[DerivedCount]:
+    return sorted(_catalogue.values(), key=lambda c: c.key)
+
+
+def count_choices() -> list[tuple[str, Any]]:
+    return [(c.key, c.label) for c in all_counts()]
+
+
+def count_queryset(
+    key: str,
+    *,
+    unit: Any,
+    start: dt.date | None,
+    end: dt.date | None,
+    user: Any = None,
+) -> models.QuerySet[Any]:
+    """The records behind a count: in `unit`'s subtree, dated within [start, end] (either bound
+    may be open), narrowed by the count, and restricted by the gate when a user is given (system
+    computations such as a campaign's progress pass no user)."""
+    count = get_count(key)
+    manager = count.model._default_manager
+    queryset = manager.restrict(user, "view") if user is not None else manager.all()  # type: ignore[attr-defined]
+    queryset = queryset.filter(**{f"{count.path_lookup}__startswith": unit.path})
+    if start is not None:
+        queryset = queryset.filter(**{f"{count.date_field}__gte": start})
+    if end is not None:
+        queryset = queryset.filter(**{f"{count.date_field}__lte": end})
+    return count.narrow(queryset)
+
+
+def count_value(
+    key: str,
+    *,
+    unit: Any,
+    start: dt.date | None,
+    end: dt.date | None,
+    user: Any = None,
+) -> int:
+    return count_queryset(key, unit=unit, start=start, end=end, user=user).count()
+
+
+def records_url(
+    key: str, *, unit: Any, start: dt.date | None, end: dt.date | None
+) -> str:
+    """The list page showing the records behind the number ("" if the count has no list)."""
+    count = get_count(key)
+    if not count.list_url_name:
+        return ""
+    params: dict[str, str] = {"trong": str(unit.pk), **count.list_params}
+    after, before = count.date_params
+    if after and start is not None:
+        params[after] = f"{start:%d/%m/%Y}"
+    if before and end is not None:
+        params[before] = f"{end:%d/%m/%Y}"
+    return f"{reverse(count.list_url_name)}?{urlencode(params)}"

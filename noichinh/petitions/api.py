@@ -1,0 +1,1 @@
+"""API of the petitions app (registered on the core router)."""

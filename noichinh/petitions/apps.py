@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PetitionsConfig(AppConfig):
+    name = "noichinh.petitions"
+    label = "petitions"
+    verbose_name = _("Petitions")
+
+    def ready(self) -> None:
+        from . import resources  # noqa: F401
