@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "noichinh.documents",
     "noichinh.cases",
     "noichinh.petitions",
+    "noichinh.reports",
     "noichinh.work",
 ]
 

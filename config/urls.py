@@ -9,6 +9,7 @@ import noichinh.accounts.api
 import noichinh.cases.api
 import noichinh.documents.api
 import noichinh.petitions.api
+import noichinh.reports.api
 import noichinh.units.api
 import noichinh.work.api
 from noichinh.core.api import router
@@ -35,6 +36,7 @@ urlpatterns = [
     path("api/", include(api_urlpatterns)),
     path("vu-an/", include("noichinh.cases.urls")),
     path("don-thu/", include("noichinh.petitions.urls")),
+    path("bao-cao/", include("noichinh.reports.urls")),
     path("don-vi/", include("noichinh.units.urls")),
     path("van-ban/", include("noichinh.documents.urls")),
     path("cong-tac/", include("noichinh.work.urls")),

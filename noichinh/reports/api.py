@@ -1,0 +1,1 @@
+"""API of the reports app (registered on the core router)."""

@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ReportsConfig(AppConfig):
+    name = "noichinh.reports"
+    label = "reports"
+    verbose_name = _("Periodic reports")
+
+    def ready(self) -> None:
+        from . import resources  # noqa: F401

@@ -1,0 +1,1 @@
+"""Declared resources of the reports app."""
