@@ -112,9 +112,7 @@ def count_value(
     return count_queryset(key, unit=unit, start=start, end=end, user=user).count()
 
 
-def records_url(
-    key: str, *, unit: Any, start: dt.date | None, end: dt.date | None
-) -> str:
+def records_url(key: str, *, unit: Any, start: dt.date | None, end: dt.date | None) -> str:
     """The list page showing the records behind the number ("" if the count has no list)."""
     count = get_count(key)
     if not count.list_url_name:

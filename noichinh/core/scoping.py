@@ -146,6 +146,11 @@ def can_on(user: Any, action: str, obj: models.Model) -> bool:
     """Does the user hold the action on this record's unit (for "view", also through the
     model's `scope_view_also` paths)?"""
     model = type(obj)
+    allows = getattr(model, "scope_allows", None)
+    if allows is not None and not allows(user, obj):
+        # The record-level narrowing of `scope_narrow`, evaluated on the instance as it is
+        # (a form may be about to make a case confidential).
+        return False
     if user_scope(user, action, model).covers(scope_path_of(obj)):
         return True
     also: tuple[str, ...] = getattr(model, "scope_view_also", ())
@@ -213,6 +218,13 @@ class ScopedQuerySet(models.QuerySet[_M]):
             if getattr(self.model, "scope_view_ancestors", False):
                 lookup = self.model.scope_path_lookup  # type: ignore[attr-defined]
                 condition |= Q(**{f"{lookup}__in": scope.ancestor_paths()})
+        # ...and a model may narrow every action further (a confidential case is seen only by
+        # the roles allowed to see confidential records, wherever the unit is in scope). It
+        # declares the condition twice: `scope_narrow(user) -> Q` for querysets and
+        # `scope_allows(user, obj) -> bool` for one instance (used by `can_on`).
+        narrow = getattr(self.model, "scope_narrow", None)
+        if narrow is not None and not scope.empty:
+            condition &= narrow(user)
         return self.filter(condition)
 
     def within(self, unit: Any | None) -> ScopedQuerySet[_M]:

@@ -470,3 +470,35 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
 
 
 __all__ = ["field_label"]
+
+
+class VerbDetailView(ObjectDetailView):
+    """A detail page that shows the verbs' forms (Thụ lý, Gia hạn, Hoàn thành...) beside the
+    record; `bound` replaces one with the posted form so nothing typed is lost on an error."""
+
+    bound: dict[str, Any]
+
+    def verb_forms(self, obj: Any) -> dict[str, Any]:
+        return {}
+
+    def detail_extra(self, obj: Any) -> dict[str, Any]:
+        return {}
+
+    def context(self, **extra: Any) -> dict[str, Any]:
+        context = super().context(**extra)
+        obj = extra.get("object")
+        if obj is not None:
+            context.update(self.detail_extra(obj))
+            context.update({**self.verb_forms(obj), **getattr(self, "bound", {})})
+        return context
+
+
+def render_verb_error(
+    request: HttpRequest, view_class: type[VerbDetailView], resource: Any, pk: int, **bound: Any
+) -> HttpResponse:
+    view = view_class(resource=resource)
+    view.setup(request, pk=pk)
+    view.bound = bound
+    response = view.get(request, pk)
+    response.status_code = 400
+    return response

@@ -21,49 +21,17 @@ from django.views.decorators.http import require_POST
 from noichinh.core.forms import DateInput, add_service_errors
 from noichinh.core.listing import restrict_choices
 from noichinh.core.scoping import can, can_on
-from noichinh.core.views import ObjectDetailView
+from noichinh.core.views import VerbDetailView, render_verb_error
 
 from . import selectors, services
 from .forms import CompleteForm, IssueForm, ProgressForm, ReopenForm, TaskFromConclusionForm
 from .models import Conclusion, Meeting, Project, Task, WorkProgramme
 from .resources import ConclusionResource, TaskResource, WorkProgrammeResource
 
-
-class _VerbDetailView(ObjectDetailView):
-    """A detail page that shows the verbs' forms; `bound` replaces one with the posted form."""
-
-    bound: dict[str, Any]
-
-    def verb_forms(self, obj: Any) -> dict[str, Any]:
-        return {}
-
-    def detail_extra(self, obj: Any) -> dict[str, Any]:
-        return {}
-
-    def context(self, **extra: Any) -> dict[str, Any]:
-        context = super().context(**extra)
-        obj = extra.get("object")
-        if obj is not None:
-            context.update(self.detail_extra(obj))
-            context.update({**self.verb_forms(obj), **getattr(self, "bound", {})})
-        return context
-
-
-def _render_error(
-    request: HttpRequest, view_class: type[_VerbDetailView], resource: Any, pk: int, **bound: Any
-) -> HttpResponse:
-    view = view_class(resource=resource)
-    view.setup(request, pk=pk)
-    view.bound = bound
-    response = view.get(request, pk)
-    response.status_code = 400
-    return response
-
-
 # -- tasks ----------------------------------------------------------------------------------
 
 
-class TaskDetailView(_VerbDetailView):
+class TaskDetailView(VerbDetailView):
     def detail_extra(self, obj: Task) -> dict[str, Any]:
         return {
             "reports": obj.reports.all(),
@@ -98,7 +66,7 @@ def _task_verb(
         else:
             messages.success(request, done)
             return redirect("work:task_detail", pk=pk), result
-    return _render_error(request, TaskDetailView, TaskResource, pk, **{form_key: form}), None
+    return render_verb_error(request, TaskDetailView, TaskResource, pk, **{form_key: form}), None
 
 
 @login_required
@@ -148,7 +116,7 @@ def task_reopen(request: HttpRequest, pk: int) -> HttpResponse:
 # -- meetings and conclusions ----------------------------------------------------------------
 
 
-class MeetingDetailView(_VerbDetailView):
+class MeetingDetailView(VerbDetailView):
     def detail_extra(self, obj: Meeting) -> dict[str, Any]:
         user = self.request.user
         return {
@@ -162,7 +130,7 @@ class MeetingDetailView(_VerbDetailView):
         }
 
 
-class ConclusionDetailView(_VerbDetailView):
+class ConclusionDetailView(VerbDetailView):
     def detail_extra(self, obj: Conclusion) -> dict[str, Any]:
         user = self.request.user
         return {
@@ -194,13 +162,15 @@ def conclusion_assign(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Saved “%(name)s”.") % {"name": task})
             return redirect("work:task_detail", pk=task.pk)
-    return _render_error(request, ConclusionDetailView, ConclusionResource, pk, assign_form=form)
+    return render_verb_error(
+        request, ConclusionDetailView, ConclusionResource, pk, assign_form=form
+    )
 
 
 # -- projects and programmes -----------------------------------------------------------------
 
 
-class ProjectDetailView(_VerbDetailView):
+class ProjectDetailView(VerbDetailView):
     def detail_extra(self, obj: Project) -> dict[str, Any]:
         user = self.request.user
         return {
@@ -210,7 +180,7 @@ class ProjectDetailView(_VerbDetailView):
         }
 
 
-class ProgrammeDetailView(_VerbDetailView):
+class ProgrammeDetailView(VerbDetailView):
     def detail_extra(self, obj: WorkProgramme) -> dict[str, Any]:
         return {
             "tasks": Task.objects.restrict(self.request.user, "view")
@@ -240,7 +210,9 @@ def programme_issue(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("The issue of the programme is recorded."))
             return redirect("work:workprogramme_detail", pk=pk)
-    return _render_error(request, ProgrammeDetailView, WorkProgrammeResource, pk, issue_form=form)
+    return render_verb_error(
+        request, ProgrammeDetailView, WorkProgrammeResource, pk, issue_form=form
+    )
 
 
 # -- dashboard --------------------------------------------------------------------------------
