@@ -8,4 +8,4 @@ class CasesConfig(AppConfig):
     verbose_name = _("Cases and security issues")
 
     def ready(self) -> None:
-        from . import resources  # noqa: F401
+        from . import counts, resources  # noqa: F401

@@ -1,0 +1,166 @@
+"""The questions leaders ask of the registry. Each starts from the gate."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlencode
+
+from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models.functions import Substr
+
+from noichinh.core.scoping import ScopedQuerySet
+from noichinh.units.models import Unit
+
+from . import rules
+from .choices import CaseField, Conduct, Detection, IssueStatus, MonitoringLevel, Stage
+from .models import Case, SecurityIssue
+
+
+def case_list_stalled(*, user: Any, on: dt.date) -> ScopedQuerySet[Case]:
+    """Open cases with no event, or suspended, for longer than their stage allows."""
+    return Case.objects.restrict(user, "view").filter(rules.stalled_q(on, rules.cached_rules()))
+
+
+def case_list_suspended(*, user: Any) -> QuerySet[Case]:
+    return Case.objects.restrict(user, "view").filter(suspended_since__isnull=False)
+
+
+def case_list_centrally_monitored(*, user: Any) -> QuerySet[Case]:
+    return Case.objects.restrict(user, "view").filter(monitoring=MonitoringLevel.CENTRAL_STEERING)
+
+
+def case_list_self_detected(
+    *, user: Any, start: dt.date | None = None, end: dt.date | None = None
+) -> QuerySet[Case]:
+    """Corruption cases and matters the committee detected itself, detected in the window."""
+    queryset = Case.objects.restrict(user, "view").filter(
+        detection=Detection.SELF, conduct=Conduct.CORRUPTION
+    )
+    if start:
+        queryset = queryset.filter(detected_on__gte=start)
+    if end:
+        queryset = queryset.filter(detected_on__lte=end)
+    return queryset
+
+
+@dataclass
+class TotalRow:
+    key: str
+    label: str
+    cases: int = 0
+    corruption: int = 0
+    self_detected: int = 0
+    central: int = 0
+    people: int = 0
+    damage: int = 0
+    recovered: int = 0
+    params: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def query(self) -> str:
+        """The list filters of this row, for the links behind its numbers."""
+        return urlencode(self.params)
+
+
+_AGGREGATES = {
+    "cases": Count("id"),
+    "corruption": Count("id", filter=Q(conduct=Conduct.CORRUPTION)),
+    "self_detected": Count("id", filter=Q(conduct=Conduct.CORRUPTION, detection=Detection.SELF)),
+    "central": Count("id", filter=Q(monitoring=MonitoringLevel.CENTRAL_STEERING)),
+    "people": Sum("people_prosecuted"),
+    "damage": Sum("damage_amount"),
+    "recovered": Sum("recovered_amount"),
+}
+
+
+def _row(key: str, label: str, values: dict[str, Any], params: dict[str, str]) -> TotalRow:
+    return TotalRow(
+        key=key,
+        label=label,
+        **{name: int(values.get(name) or 0) for name in _AGGREGATES},
+        params=params,
+    )
+
+
+def case_totals(
+    *,
+    user: Any,
+    unit: Unit,
+    start: dt.date,
+    end: dt.date,
+    by: str,
+) -> tuple[list[TotalRow], TotalRow]:
+    """Cases detected in [start, end] in the unit's subtree, grouped by stage, field or the
+    units directly below `unit` (each row with the list filters that show its records), and
+    the total. One query per call."""
+    base = (
+        Case.objects.restrict(user, "view")
+        .within(unit)
+        .filter(detected_on__gte=start, detected_on__lte=end)
+    )
+    rows: list[TotalRow] = []
+    if by == "stage":
+        found = {r["stage"]: r for r in base.values("stage").annotate(**_AGGREGATES)}
+        for value, label in Stage.choices:
+            if value in found:
+                params = {"stage": value, "trong": str(unit.pk)}
+                rows.append(_row(value, str(label), found[value], params))
+    elif by == "field":
+        found = {r["field"]: r for r in base.values("field").annotate(**_AGGREGATES)}
+        for value, label in CaseField.choices:
+            if value in found:
+                params = {"field": value, "trong": str(unit.pk)}
+                rows.append(_row(value, str(label), found[value], params))
+    else:
+        width = len(unit.path) + 8  # the child's path segment: 7 digits and a dot
+        grouped = (
+            base.annotate(branch=Substr("unit__path", 1, width))
+            .values("branch")
+            .annotate(**_AGGREGATES)
+            .order_by("branch")
+        )
+        found = {r["branch"]: r for r in grouped}
+        units = {u.path: u for u in Unit.objects.filter(path__in=list(found))}
+        for path, values in found.items():
+            branch_unit = units.get(path)
+            if branch_unit is None:  # records owned by `unit` itself
+                rows.append(_row(path, str(unit), values, {"unit": str(unit.pk)}))
+            else:
+                rows.append(_row(path, str(branch_unit), values, {"trong": str(branch_unit.pk)}))
+        rows.sort(key=lambda r: (-r.cases, r.label))
+    total_values = base.aggregate(**_AGGREGATES)
+    total = _row("total", "", total_values, {})
+    return rows, total
+
+
+def case_headline(*, user: Any, unit: Unit | None, on: dt.date) -> dict[str, int]:
+    """The figure cards of the dashboard."""
+    base = Case.objects.restrict(user, "view").within(unit)
+    open_cases = base.exclude(stage=Stage.CLOSED)
+    counts = open_cases.aggregate(
+        open=Count("id"),
+        suspended=Count("id", filter=Q(suspended_since__isnull=False)),
+        stalled=Count("id", filter=rules.stalled_q(on, rules.cached_rules())),
+        central=Count("id", filter=Q(monitoring=MonitoringLevel.CENTRAL_STEERING)),
+    )
+    issues = SecurityIssue.objects.restrict(user, "view").within(unit)
+    counts["issues_ongoing"] = issues.exclude(status=IssueStatus.RESOLVED).count()
+    return {k: int(v or 0) for k, v in counts.items()}
+
+
+def issue_totals(*, user: Any, unit: Unit, start: dt.date, end: dt.date) -> list[dict[str, Any]]:
+    """Security issues advised on in [start, end], by kind and status."""
+    return list(
+        SecurityIssue.objects.restrict(user, "view")
+        .within(unit)
+        .filter(advised_on__gte=start, advised_on__lte=end)
+        .values("kind")
+        .annotate(
+            total=Count("id"),
+            resolved=Count("id", filter=Q(status=IssueStatus.RESOLVED)),
+            people=Sum("people_count"),
+        )
+        .order_by("-total", "kind")
+    )
