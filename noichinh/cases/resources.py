@@ -118,17 +118,7 @@ class CaseResource(ModelResource):
     model = Case
     form = CaseForm
     fields = tuple(CaseForm.Meta.fields)
-    list_columns = (
-        "title",
-        "kind",
-        "field",
-        "unit",
-        "detected_on",
-        "detection",
-        "monitoring_short",
-        "stage",
-        "stall_text",
-    )
+    list_columns = ("title", "unit", "field", "detected_on", "stage", "stall_text")
     detail_fields = (
         "title",
         "kind",
@@ -332,16 +322,7 @@ class SecurityIssueResource(ModelResource):
     model = SecurityIssue
     form = SecurityIssueForm
     fields = tuple(SecurityIssueForm.Meta.fields)
-    list_columns = (
-        "title",
-        "kind",
-        "location",
-        "people_count",
-        "started_on",
-        "advised_on",
-        "unit",
-        "status",
-    )
+    list_columns = ("title", "kind", "people_count", "advised_on", "unit", "status")
     detail_fields = (
         "title",
         "kind",

@@ -179,6 +179,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     start = data.get("start") or dt.date(today.year - 5, 1, 1)
     end = data.get("end") or today
     by = data.get("by") or "unit"
+    if not form.is_bound:  # show the window the figures are for
+        form = SummaryForm(initial={"start": start, "end": end, "by": by})
     unit = base_unit(request, Case)
     case_list = reverse("cases:case_list")
     context: dict[str, Any] = {

@@ -137,9 +137,7 @@ class Period:
         return cls.whole_year(year)
 
     @classmethod
-    def of_type(
-        cls, period_type: str, year: int, cumulative: bool = False
-    ) -> Iterator[Period]:
+    def of_type(cls, period_type: str, year: int, cumulative: bool = False) -> Iterator[Period]:
         """The periods of a type in a year, in order (one for nine months and the year)."""
         kind = PeriodType(period_type)
         if kind in _COUNT:

@@ -108,8 +108,19 @@ def test_containing_and_last_ended(kind, day, containing, last_ended):
 
 
 @pytest.mark.parametrize(
-    "code", ["", "2024", "2024-Q5", "2024-M13", "2024-M00", "2024-9MC", "2024-YC", "x-Q1",
-             "2024-03-10_2024-03-01", "2024-02-30_2024-03-01"]
+    "code",
+    [
+        "",
+        "2024",
+        "2024-Q5",
+        "2024-M13",
+        "2024-M00",
+        "2024-9MC",
+        "2024-YC",
+        "x-Q1",
+        "2024-03-10_2024-03-01",
+        "2024-02-30_2024-03-01",
+    ],
 )
 def test_bad_codes_are_refused(code):
     with pytest.raises(ValueError):
