@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
+from django.apps import apps
 from django.db import models
 from django.urls import reverse
 
@@ -79,6 +80,25 @@ def count_choices() -> list[tuple[str, Any]]:
     return [(c.key, c.label) for c in all_counts()]
 
 
+def subtree_ids_on(unit: Any, day: dt.date) -> list[int]:
+    """The units of `unit`'s subtree as the tree was on `day` (from the units' versions): a
+    committee merged into another later is still its own subtree on a day before the merge."""
+    version_model = apps.get_model("units", "UnitVersion")
+    parents: dict[int, list[int]] = {}
+    rows = version_model.objects.filter(valid_from__lte=day).filter(
+        models.Q(valid_to__isnull=True) | models.Q(valid_to__gte=day)
+    )
+    for unit_id, parent_id in rows.values_list("unit_id", "parent_id"):
+        parents.setdefault(parent_id, []).append(unit_id)
+    found = [unit.pk]
+    queue = [unit.pk]
+    while queue:
+        children = parents.get(queue.pop(), [])
+        found.extend(children)
+        queue.extend(children)
+    return found
+
+
 def count_queryset(
     key: str,
     *,
@@ -86,14 +106,22 @@ def count_queryset(
     start: dt.date | None,
     end: dt.date | None,
     user: Any = None,
+    as_of: dt.date | None = None,
 ) -> models.QuerySet[Any]:
     """The records behind a count: in `unit`'s subtree, dated within [start, end] (either bound
     may be open), narrowed by the count, and restricted by the gate when a user is given (system
-    computations such as a campaign's progress pass no user)."""
+    computations such as a campaign's progress pass no user).
+
+    With `as_of`, the subtree is the one of that day (`subtree_ids_on`) rather than today's: a
+    2023 review of Quảng Trị does not count Quảng Bình, merged into it in 2025."""
     count = get_count(key)
     manager = count.model._default_manager
     queryset = manager.restrict(user, "view") if user is not None else manager.all()  # type: ignore[attr-defined]
-    queryset = queryset.filter(**{f"{count.path_lookup}__startswith": unit.path})
+    if as_of is not None:
+        owner = count.path_lookup.removesuffix("__path")
+        queryset = queryset.filter(**{f"{owner}__in": subtree_ids_on(unit, as_of)})
+    else:
+        queryset = queryset.filter(**{f"{count.path_lookup}__startswith": unit.path})
     if start is not None:
         queryset = queryset.filter(**{f"{count.date_field}__gte": start})
     if end is not None:
@@ -108,8 +136,9 @@ def count_value(
     start: dt.date | None,
     end: dt.date | None,
     user: Any = None,
+    as_of: dt.date | None = None,
 ) -> int:
-    return count_queryset(key, unit=unit, start=start, end=end, user=user).count()
+    return count_queryset(key, unit=unit, start=start, end=end, user=user, as_of=as_of).count()
 
 
 def records_url(key: str, *, unit: Any, start: dt.date | None, end: dt.date | None) -> str:

@@ -422,6 +422,18 @@ def test_demo_matches_the_cluster_midterm_results_and_is_idempotent() -> None:
 
     assert union("cases.corruption", D(2023, 10, 31)) == 45
     assert union("security.advised", D(2023, 10, 31)) == 39
+    # Summed per committee on the tree as it was at the cut-off (Quảng Bình was not yet under
+    # Quảng Trị): the same totals, where today's tree would count Quảng Bình twice.
+    cut = D(2023, 10, 31)
+    per_member = [
+        count_value("cases.corruption", unit=u, start=D(2021, 5, 25), end=cut, as_of=cut)
+        for u in members
+    ]
+    assert sum(per_member) == 45
+    today_tree = [
+        count_value("cases.corruption", unit=u, start=D(2021, 5, 25), end=cut) for u in members
+    ]
+    assert sum(today_tree) > 45
     from noichinh.units.models import Unit
 
     na = Unit.objects.get(code="NA-BNCTU")
