@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "noichinh.cases",
     "noichinh.petitions",
     "noichinh.reports",
+    "noichinh.campaigns",
     "noichinh.work",
 ]
 

@@ -6,6 +6,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 import noichinh.accounts.api
+import noichinh.campaigns.api
 import noichinh.cases.api
 import noichinh.documents.api
 import noichinh.petitions.api
@@ -18,6 +19,7 @@ from noichinh.core.views import healthz
 api_urlpatterns: list[Any] = [
     path("auth/token/", noichinh.accounts.api.TokenView.as_view(), name="api_token"),
     path("me/", noichinh.accounts.api.MeView.as_view(), name="api_me"),
+    path("progress/", noichinh.campaigns.api.ProgressView.as_view(), name="api_progress"),
     path("schema/", SpectacularAPIView.as_view(), name="api_schema"),
     # Swagger UI's page carries one inline <style>; allow inline styles on this page only.
     path(
@@ -37,6 +39,7 @@ urlpatterns = [
     path("vu-an/", include("noichinh.cases.urls")),
     path("don-thu/", include("noichinh.petitions.urls")),
     path("bao-cao/", include("noichinh.reports.urls")),
+    path("thi-dua/", include("noichinh.campaigns.urls")),
     path("don-vi/", include("noichinh.units.urls")),
     path("van-ban/", include("noichinh.documents.urls")),
     path("cong-tac/", include("noichinh.work.urls")),

@@ -82,20 +82,38 @@ def count_choices() -> list[tuple[str, Any]]:
 
 def subtree_ids_on(unit: Any, day: dt.date) -> list[int]:
     """The units of `unit`'s subtree as the tree was on `day` (from the units' versions): a
-    committee merged into another later is still its own subtree on a day before the merge."""
+    committee merged into another later is still its own subtree on a day before the merge.
+
+    Units already closed on `day` go with their heir (the successor named by a merge, else the
+    parent they last had), so a 2025 final review of Quảng Trị counts Quảng Bình's records from
+    before the merge, and its district groups' records too."""
     version_model = apps.get_model("units", "UnitVersion")
-    parents: dict[int, list[int]] = {}
+    unit_model = apps.get_model("units", "Unit")
+    children: dict[int | None, list[int]] = {}
     rows = version_model.objects.filter(valid_from__lte=day).filter(
         models.Q(valid_to__isnull=True) | models.Q(valid_to__gte=day)
     )
     for unit_id, parent_id in rows.values_list("unit_id", "parent_id"):
-        parents.setdefault(parent_id, []).append(unit_id)
+        children.setdefault(parent_id, []).append(unit_id)
+    closed = unit_model.objects.filter(valid_to__lt=day)
+    last_parent = {
+        v["unit_id"]: v["parent_id"]
+        for v in version_model.objects.filter(unit__valid_to__lt=day)
+        .order_by("unit_id", "valid_from")
+        .values("unit_id", "parent_id")
+    }
+    for unit_id, successor_id in closed.values_list("id", "successor_id"):
+        heir = successor_id or last_parent.get(unit_id)
+        children.setdefault(heir, []).append(unit_id)
     found = [unit.pk]
     queue = [unit.pk]
+    seen = {unit.pk}
     while queue:
-        children = parents.get(queue.pop(), [])
-        found.extend(children)
-        queue.extend(children)
+        for child in children.get(queue.pop(), []):
+            if child not in seen:
+                seen.add(child)
+                found.append(child)
+                queue.append(child)
     return found
 
 

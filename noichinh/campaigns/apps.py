@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CampaignsConfig(AppConfig):
+    name = "noichinh.campaigns"
+    label = "campaigns"
+    verbose_name = _("Emulation campaigns")
+
+    def ready(self) -> None:
+        from . import resources  # noqa: F401
