@@ -130,8 +130,8 @@ def _campaign() -> tuple[Campaign, dict[str, Criterion], dict[str, Review]]:
         (ReviewKind.MIDTERM, "Sơ kết 3 năm (2021-2023)", D(2023, 10, 31), D(2023, 11, 7)),
         (ReviewKind.FINAL, "Tổng kết 5 năm (2021-2025)", D(2025, 10, 31), D(2025, 11, 20)),
     ]:
-        found = Review.objects.filter(campaign=campaign, kind=kind).first()
-        reviews[kind] = found or _create(
+        existing = Review.objects.filter(campaign=campaign, kind=kind).first()
+        reviews[kind] = existing or _create(
             Review(
                 unit=root, campaign=campaign, kind=kind, title=title, cutoff_on=cutoff, held_on=held
             )

@@ -251,7 +251,7 @@ def test_demo_cluster_midterm_is_115_4_and_216_7_percent(client) -> None:
     sheet = load_workbook(
         io.BytesIO(client.get(url, {"review": midterm.pk, "format": "xlsx"}).content)
     ).active
-    assert any("115,4 %" == cell for row in sheet.iter_rows(values_only=True) for cell in row)
+    assert any(cell == "115,4 %" for row in sheet.iter_rows(values_only=True) for cell in row)
     word = WordDocument(
         io.BytesIO(client.get(url, {"review": midterm.pk, "format": "docx"}).content)
     )

@@ -42,8 +42,11 @@ def criterion_for(
     )
 
 
+MIDTERM_CUTOFF = D(2023, 10, 31)
+
+
 def review_for(
-    campaign: Campaign, kind: str = "midterm", cutoff: dt.date = D(2023, 10, 31)
+    campaign: Campaign, kind: str = "midterm", cutoff: dt.date = MIDTERM_CUTOFF
 ) -> Review:
     return Review.objects.create(
         unit=campaign.unit, campaign=campaign, kind=kind, title=f"Đánh giá {kind}", cutoff_on=cutoff
