@@ -86,4 +86,4 @@ class IssueKind(models.TextChoices):
 class IssueStatus(models.TextChoices):
     ONGOING = "ongoing", _("Ongoing")
     STABILISED = "stabilised", _("Stabilised")
-    RESOLVED = "resolved", _("Resolved")
+    RESOLVED = "resolved", _("Resolved for good")

@@ -1,1 +1,220 @@
-"""API of the petitions app (registered on the core router)."""
+"""API of the petitions app (registered on the core router): the same gate, the same services,
+and the same protection of a denouncer's identity as the pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from noichinh.core.api import ScopedModelSerializer, register_api, viewset_for
+from noichinh.core.scoping import restrict_choice
+from noichinh.documents.models import Document
+
+from . import selectors, services
+from .choices import Decision, FollowUp, Outcome
+from .models import IDENTITY_FIELDS, Petition, ReceptionSession
+from .resources import PetitionResource, ReceptionSessionResource, may_see_identity
+
+READ_ONLY = [
+    "status",
+    "classified_on",
+    "route_note",
+    "forwarded_to",
+    "duplicate_of",
+    "accepted_on",
+    "classify_due_on",
+    "resolve_due_on",
+    "paused_since",
+    "resolved_on",
+    "outcome",
+    "resolution_note",
+    "follow_up",
+    "follow_up_note",
+]
+
+
+class PetitionSerializer(ScopedModelSerializer):
+    """A denouncer's identity is null (and `identity_protected` true) for who may not see it,
+    and may not be written by them."""
+
+    identity_protected = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Petition
+        fields = ["id", *PetitionResource.fields, *READ_ONLY, "identity_protected"]
+        read_only_fields = READ_ONLY
+
+    def _user(self) -> Any:
+        request = self.context.get("request")
+        return getattr(request, "user", None)
+
+    def get_identity_protected(self, obj: Petition) -> bool:
+        return not may_see_identity(self._user(), obj)
+
+    def to_representation(self, instance: Any) -> dict[str, Any]:
+        data = super().to_representation(instance)
+        if not may_see_identity(self._user(), instance):
+            for name in IDENTITY_FIELDS:
+                data[name] = None
+        return data
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        instance = self.instance
+        if (
+            isinstance(instance, Petition)
+            and not may_see_identity(self._user(), instance)
+            and any(name in attrs for name in IDENTITY_FIELDS)
+        ):
+            raise serializers.ValidationError(
+                {"petitioner_name": _("The denouncer's identity is protected.")}
+            )
+        return super().validate(attrs)
+
+
+class ReceptionSessionSerializer(ScopedModelSerializer):
+    class Meta:
+        model = ReceptionSession
+        fields = ["id", *ReceptionSessionResource.fields]
+
+
+PetitionResource.serializer = PetitionSerializer
+ReceptionSessionResource.serializer = ReceptionSessionSerializer
+
+
+class PetitionClassifyInput(serializers.Serializer):
+    decision = serializers.ChoiceField(choices=Decision.choices)
+    on = serializers.DateField()
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+    forwarded_to = serializers.CharField(required=False, allow_blank=True, default="")
+    duplicate_of = serializers.PrimaryKeyRelatedField(
+        queryset=Petition.objects.all(), required=False, allow_null=True, default=None
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None:
+            field: Any = self.fields["duplicate_of"]
+            field.queryset = Petition.objects.restrict(request.user, "view")
+
+
+class PetitionExtendInput(serializers.Serializer):
+    decided_on = serializers.DateField()
+    days = serializers.IntegerField(min_value=1, max_value=90)
+    decision_number = serializers.CharField(required=False, allow_blank=True, default="")
+    document = serializers.PrimaryKeyRelatedField(
+        queryset=Document.objects.all(), required=False, allow_null=True, default=None
+    )
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None:
+            field: Any = self.fields["document"]
+            field.queryset = restrict_choice(Document.objects.all(), request.user, "view", Petition)
+
+
+class PetitionPauseInput(serializers.Serializer):
+    start = serializers.DateField()
+    reason = serializers.CharField(max_length=1000)
+
+
+class PetitionResumeInput(serializers.Serializer):
+    end = serializers.DateField()
+
+
+class PetitionResolveInput(serializers.Serializer):
+    resolved_on = serializers.DateField()
+    outcome = serializers.ChoiceField(choices=Outcome.choices)
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class PetitionFollowUpInput(serializers.Serializer):
+    follow_up = serializers.ChoiceField(choices=FollowUp.choices[1:])
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+def _valid(serializer_class: type[serializers.Serializer], request: Request) -> dict[str, Any]:
+    serializer = serializer_class(data=request.data, context={"request": request})
+    serializer.is_valid(raise_exception=True)
+    return dict(serializer.validated_data)
+
+
+class PetitionViewSet(viewset_for(PetitionResource)):  # type: ignore[misc]
+    """Petitions, with the verbs of the petition page as actions."""
+
+    def _done(self, request: Request, petition: Petition) -> Response:
+        petition.refresh_from_db()
+        return Response(PetitionSerializer(petition, context={"request": request}).data)
+
+    @extend_schema(request=PetitionClassifyInput, responses={200: PetitionSerializer})
+    @action(detail=True, methods=["post"])
+    def classify(self, request: Request, pk: Any = None) -> Response:
+        petition = self.get_object()
+        services.petition_classify(
+            user=request.user, petition=petition, **_valid(PetitionClassifyInput, request)
+        )
+        return self._done(request, petition)
+
+    @extend_schema(request=PetitionExtendInput, responses={200: PetitionSerializer})
+    @action(detail=True, methods=["post"])
+    def extend(self, request: Request, pk: Any = None) -> Response:
+        petition = self.get_object()
+        services.petition_extend(
+            user=request.user, petition=petition, **_valid(PetitionExtendInput, request)
+        )
+        return self._done(request, petition)
+
+    @extend_schema(request=PetitionPauseInput, responses={200: PetitionSerializer})
+    @action(detail=True, methods=["post"])
+    def pause(self, request: Request, pk: Any = None) -> Response:
+        petition = self.get_object()
+        services.petition_pause(
+            user=request.user, petition=petition, **_valid(PetitionPauseInput, request)
+        )
+        return self._done(request, petition)
+
+    @extend_schema(request=PetitionResumeInput, responses={200: PetitionSerializer})
+    @action(detail=True, methods=["post"])
+    def resume(self, request: Request, pk: Any = None) -> Response:
+        petition = self.get_object()
+        services.petition_resume(
+            user=request.user, petition=petition, **_valid(PetitionResumeInput, request)
+        )
+        return self._done(request, petition)
+
+    @extend_schema(request=PetitionResolveInput, responses={200: PetitionSerializer})
+    @action(detail=True, methods=["post"])
+    def resolve(self, request: Request, pk: Any = None) -> Response:
+        petition = self.get_object()
+        services.petition_resolve(
+            user=request.user, petition=petition, **_valid(PetitionResolveInput, request)
+        )
+        return self._done(request, petition)
+
+    @extend_schema(request=PetitionFollowUpInput, responses={200: PetitionSerializer})
+    @action(detail=True, methods=["post"], url_path="follow-up")
+    def follow_up(self, request: Request, pk: Any = None) -> Response:
+        petition = self.get_object()
+        services.petition_record_follow_up(
+            user=request.user, petition=petition, **_valid(PetitionFollowUpInput, request)
+        )
+        return self._done(request, petition)
+
+    @extend_schema(request=None, responses={200: PetitionSerializer(many=True)})
+    @action(detail=True, methods=["get"])
+    def duplicates(self, request: Request, pk: Any = None) -> Response:
+        petition = self.get_object()
+        found = selectors.petition_duplicates(request.user, petition)
+        return Response(PetitionSerializer(found, many=True, context={"request": request}).data)
+
+
+register_api(PetitionResource, "petitions", PetitionViewSet)
+register_api(ReceptionSessionResource, "reception-sessions")

@@ -1,1 +1,286 @@
-"""Models of the petitions app."""
+"""Petitions (đơn thư) and what happens to them: extensions, pauses, citizen reception
+sessions, and the national holiday calendar the legal clock reads.
+
+A denouncer's identity is protected by law (Law on Denunciations 2018, Art. 47-48): the
+petitioner's name, address and identity number enter the audit log only as fingerprints
+(`audit_redact`), never enter the search column of a denunciation, and are shown only to roles
+with the `see_identity` action (see resources.py)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, ClassVar
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from noichinh.core.models import UnitOwned
+from noichinh.core.text import fold
+
+from . import clock
+from .choices import (
+    OUTCOMES_BY_KIND,
+    Channel,
+    ComplaintRound,
+    Complexity,
+    FollowUp,
+    Outcome,
+    PetitionField,
+    PetitionKind,
+    PetitionStatus,
+)
+
+IDENTITY_FIELDS = ("petitioner_name", "petitioner_address", "petitioner_id_number")
+
+
+class Holiday(models.Model):
+    """A public holiday (a day off for offices). National reference data, not owned by a unit:
+    every signed-in user reads it, only system administrators change it."""
+
+    day = models.DateField(_("date"), unique=True)
+    name = models.CharField(_("name"), max_length=200)
+
+    class Meta:
+        ordering = ["day"]
+        verbose_name = _("public holiday")
+        verbose_name_plural = _("public holidays")
+
+    def __str__(self) -> str:
+        return f"{self.day:%d/%m/%Y} {self.name}"
+
+
+class ReceptionSession(UnitOwned):
+    """A citizen reception session (tiếp công dân)."""
+
+    held_on = models.DateField(_("date"))
+    leader = models.CharField(_("leader receiving"), max_length=200)
+    people = models.PositiveIntegerField(_("number of people"), default=1)
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        ordering = ["-held_on", "-id"]
+        verbose_name = _("citizen reception session")
+        verbose_name_plural = _("citizen reception sessions")
+
+    def __str__(self) -> str:
+        return f"{self.held_on:%d/%m/%Y} — {self.leader}"
+
+
+class Petition(UnitOwned):
+    """A petition received by a unit (the owner)."""
+
+    reference = models.CharField(_("register number"), max_length=50, blank=True)
+    received_on = models.DateField(_("received on"))
+    channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
+    kind = models.CharField(_("kind"), max_length=20, choices=PetitionKind.choices)
+    complaint_round = models.CharField(
+        _("complaint round"),
+        max_length=10,
+        choices=ComplaintRound.choices,
+        blank=True,
+        default="",
+        help_text=_("For complaints: first or second complaint."),
+    )
+    field = models.CharField(_("field"), max_length=20, choices=PetitionField.choices)
+    subject = models.CharField(_("subject"), max_length=300)
+    summary = models.TextField(_("summary"), blank=True)
+    petitioner_name = models.CharField(_("petitioner"), max_length=200, blank=True)
+    petitioner_address = models.CharField(_("petitioner's address"), max_length=300, blank=True)
+    petitioner_id_number = models.CharField(
+        _("petitioner's identity number"), max_length=20, blank=True
+    )
+    petitioner_key = models.CharField(max_length=200, blank=True, editable=False, db_index=True)
+    accused = models.CharField(_("person or body complained about"), max_length=300, blank=True)
+    session = models.ForeignKey(
+        ReceptionSession,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="petitions",
+        verbose_name=_("reception session"),
+    )
+    complexity = models.CharField(
+        _("complexity"), max_length=20, choices=Complexity.choices, default=Complexity.NORMAL
+    )
+    remote_area = models.BooleanField(
+        _("remote or difficult area"),
+        default=False,
+        help_text=_("Longer time limits apply (Law on Complaints 2011, Art. 28 and 37)."),
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=PetitionStatus.choices,
+        default=PetitionStatus.RECEIVED,
+        editable=False,
+    )
+    classified_on = models.DateField(_("classified on"), null=True, blank=True, editable=False)
+    route_note = models.TextField(_("reason or routing note"), blank=True, editable=False)
+    forwarded_to = models.CharField(_("forwarded to"), max_length=300, blank=True, editable=False)
+    duplicate_of = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="duplicates",
+        verbose_name=_("duplicate of"),
+    )
+    accepted_on = models.DateField(_("accepted on"), null=True, blank=True, editable=False)
+    classify_due_on = models.DateField(
+        _("deadline to classify"), null=True, blank=True, editable=False, db_index=True
+    )
+    resolve_due_on = models.DateField(
+        _("deadline to resolve"), null=True, blank=True, editable=False, db_index=True
+    )
+    paused_since = models.DateField(_("paused since"), null=True, blank=True, editable=False)
+    resolved_on = models.DateField(_("resolved on"), null=True, blank=True, editable=False)
+    outcome = models.CharField(
+        _("outcome"), max_length=20, choices=Outcome.choices, blank=True, editable=False
+    )
+    resolution_note = models.TextField(_("resolution"), blank=True, editable=False)
+    follow_up = models.CharField(
+        _("follow-up of the decision"),
+        max_length=20,
+        choices=FollowUp.choices,
+        blank=True,
+        default="",
+        editable=False,
+    )
+    follow_up_note = models.TextField(_("follow-up note"), blank=True, editable=False)
+
+    audit_redact: ClassVar[tuple[str, ...]] = (*IDENTITY_FIELDS, "petitioner_key")
+
+    class Meta:
+        ordering = ["-received_on", "-id"]
+        verbose_name = _("petition")
+        verbose_name_plural = _("petitions")
+        indexes = [
+            models.Index(fields=["status", "resolve_due_on"]),
+            models.Index(fields=["received_on"]),
+        ]
+
+    def __str__(self) -> str:
+        label = self.reference or f"#{self.pk or '—'}"
+        subject = self.subject if len(self.subject) <= 80 else self.subject[:79] + "…"
+        return f"{label} — {subject}"
+
+    # -- derived ----------------------------------------------------------------------------
+    @property
+    def is_denunciation(self) -> bool:
+        return self.kind == PetitionKind.DENUNCIATION
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in (PetitionStatus.RECEIVED, PetitionStatus.ACCEPTED)
+
+    def current_due(self) -> dt.date | None:
+        if self.status == PetitionStatus.RECEIVED:
+            return self.classify_due_on
+        if self.status in (PetitionStatus.ACCEPTED, PetitionStatus.RESOLVED):
+            return self.resolve_due_on
+        return None
+
+    def state_on(self, on: dt.date) -> clock.State:
+        if self.status == PetitionStatus.RECEIVED:
+            return clock.deadline_state(self.classify_due_on, on)
+        if self.status == PetitionStatus.ACCEPTED:
+            if self.paused_since is not None:
+                return clock.State.NO_DEADLINE
+            return clock.deadline_state(self.resolve_due_on, on)
+        if self.status == PetitionStatus.RESOLVED:
+            return clock.deadline_state(self.resolve_due_on, on, self.resolved_on)
+        return clock.State.NO_DEADLINE
+
+    def days_overdue_on(self, on: dt.date) -> int:
+        due = self.current_due()
+        done = self.resolved_on if self.status == PetitionStatus.RESOLVED else None
+        return clock.days_overdue(due, on, done)
+
+    def petitioner_display(self) -> str:
+        """The petitioner as lists and exports show it: a denouncer's identity never."""
+        if self.is_denunciation:
+            return str(_("(protected)"))
+        return self.petitioner_name
+
+    petitioner_display.short_description = _("petitioner")  # type: ignore[attr-defined]
+
+    def deadline_display(self) -> str:
+        due = self.current_due()
+        return f"{due:%d/%m/%Y}" if due else ""
+
+    deadline_display.short_description = _("deadline")  # type: ignore[attr-defined]
+
+    def clean(self) -> None:
+        errors: dict[str, Any] = {}
+        if self.kind == PetitionKind.COMPLAINT and not self.complaint_round:
+            self.complaint_round = ComplaintRound.FIRST
+        if self.kind != PetitionKind.COMPLAINT and self.complaint_round:
+            errors["complaint_round"] = _("Only a complaint has a round.")
+        if self.kind == PetitionKind.DENUNCIATION and not self.petitioner_name.strip():
+            errors["petitioner_name"] = _(
+                "A denunciation needs the denouncer's name (it stays protected)."
+            )
+        if self.outcome and self.kind and self.outcome not in OUTCOMES_BY_KIND.get(self.kind, ()):
+            errors["outcome"] = _("This outcome does not apply to this kind of petition.")
+        if errors:
+            raise ValidationError(errors)
+        self.petitioner_key = fold(self.petitioner_name)
+
+
+class PetitionExtension(UnitOwned):
+    """An extension of the time to resolve, by decision (Law on Denunciations 2018, Art. 30)."""
+
+    petition = models.ForeignKey(
+        Petition, on_delete=models.CASCADE, related_name="extensions", verbose_name=_("petition")
+    )
+    decided_on = models.DateField(_("decision date"))
+    decision_number = models.CharField(_("decision number"), max_length=60, blank=True)
+    document = models.ForeignKey(
+        "documents.Document",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decision document"),
+    )
+    days = models.PositiveSmallIntegerField(
+        _("days"), validators=[MinValueValidator(1), MaxValueValidator(90)]
+    )
+    reason = models.TextField(_("reason"), blank=True)
+
+    class Meta:
+        ordering = ["petition", "decided_on", "id"]
+        verbose_name = _("extension")
+        verbose_name_plural = _("extensions")
+
+    def __str__(self) -> str:
+        label = self.decision_number or f"{self.decided_on:%d/%m/%Y}"
+        return f"{label} (+{self.days})"
+
+
+class PetitionPause(UnitOwned):
+    """A period during which the clock stops (e.g. waiting for an expert assessment)."""
+
+    petition = models.ForeignKey(
+        Petition, on_delete=models.CASCADE, related_name="pauses", verbose_name=_("petition")
+    )
+    start = models.DateField(_("from"))
+    end = models.DateField(_("to"), null=True, blank=True)
+    reason = models.TextField(_("reason"))
+
+    class Meta:
+        ordering = ["petition", "start", "id"]
+        verbose_name = _("pause")
+        verbose_name_plural = _("pauses")
+
+    def __str__(self) -> str:
+        end = f"{self.end:%d/%m/%Y}" if self.end else "…"
+        return f"{self.start:%d/%m/%Y} - {end}"
+
+    def clean(self) -> None:
+        if self.end is not None and self.end < self.start:
+            raise ValidationError({"end": _("A pause cannot end before it starts.")})

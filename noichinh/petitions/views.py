@@ -1,0 +1,444 @@
+"""Petition pages beyond the generic ones: the petition page with the verbs' small forms, the
+verbs (POST only; on an error the page comes back with what was typed), the leaders' summary,
+the overdue list, and the holiday calendar."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from noichinh.core.audit import audit_record, diff, snapshot
+from noichinh.core.forms import DateInput, add_service_errors
+from noichinh.core.listing import restrict_choices, scope_unit, subtree_unit
+from noichinh.core.models import AuditAction
+from noichinh.core.scoping import can, can_on, user_roles
+from noichinh.core.views import ObjectDetailView, ObjectEditView
+from noichinh.units.models import Unit
+
+from . import clock, selectors, services
+from .choices import OUTCOMES_BY_KIND, PetitionField, PetitionKind, PetitionStatus
+from .forms import (
+    ClassifyForm,
+    ExtendForm,
+    FollowUpForm,
+    HolidayForm,
+    PauseForm,
+    ResolveForm,
+    ResumeForm,
+)
+from .models import Holiday, Petition
+from .resources import PetitionResource, may_see_identity
+
+# -- the petition page ------------------------------------------------------------------------
+
+
+class PetitionDetailView(ObjectDetailView):
+    bound: dict[str, Any]
+
+    def context(self, **extra: Any) -> dict[str, Any]:
+        context = super().context(**extra)
+        obj = extra.get("object")
+        if isinstance(obj, Petition):
+            context.update(self.detail_extra(obj))
+            context.update({**self.verb_forms(obj), **getattr(self, "bound", {})})
+        return context
+
+    def detail_extra(self, obj: Petition) -> dict[str, Any]:
+        user = self.request.user
+        today = timezone.localdate()
+        rule = clock.find_rule(obj.kind, clock.RESOLVE, obj.complaint_round)
+        classify_rule = clock.find_rule(obj.kind, clock.CLASSIFY, obj.complaint_round)
+        return {
+            "show_identity": may_see_identity(user, obj),
+            "can_change": can_on(user, "change", obj),
+            "extensions": obj.extensions.select_related("document"),
+            "pauses": obj.pauses.all(),
+            "duplicates": selectors.petition_duplicates(user, obj)
+            if obj.status == PetitionStatus.RECEIVED
+            else [],
+            "state": obj.state_on(today),
+            "days_overdue": obj.days_overdue_on(today),
+            "today": today,
+            "rule": rule,
+            "classify_rule": classify_rule,
+            "can_extend": bool(rule and rule.extensions_allowed(obj.complexity)),
+        }
+
+    def verb_forms(self, obj: Petition) -> dict[str, Any]:
+        today = timezone.localdate()
+        classify = ClassifyForm(initial={"on": today})
+        restrict_choices(classify, self.request.user, "view", Petition)
+        extend = ExtendForm(initial={"decided_on": today})
+        restrict_choices(extend, self.request.user, "view", Petition)
+        return {
+            "classify_form": classify,
+            "extend_form": extend,
+            "pause_form": PauseForm(initial={"start": today}),
+            "resume_form": ResumeForm(initial={"end": today}),
+            "resolve_form": ResolveForm(
+                initial={"resolved_on": today}, outcomes=OUTCOMES_BY_KIND.get(obj.kind, ())
+            ),
+            "follow_up_form": FollowUpForm(initial={"follow_up": obj.follow_up or None}),
+        }
+
+
+class PetitionEditView(ObjectEditView):
+    """The generic edit page, without the identity fields for who may not see them."""
+
+    def form_for(self, data: Any = None, files: Any = None, instance: Any = None) -> Any:
+        form = super().form_for(data, files, instance)
+        if instance is not None and not may_see_identity(self.request.user, instance):
+            form.hide_identity()
+        return form
+
+
+def _render_error(request: HttpRequest, pk: int, **bound: Any) -> HttpResponse:
+    view = PetitionDetailView(resource=PetitionResource)
+    view.setup(request, pk=pk)
+    view.bound = bound
+    response = view.get(request, pk)
+    response.status_code = 400
+    return response
+
+
+def _petition(request: HttpRequest, pk: int) -> Petition:
+    return get_object_or_404(Petition.objects.restrict(request.user, "view"), pk=pk)
+
+
+def _verb(
+    request: HttpRequest,
+    pk: int,
+    form: forms.Form,
+    form_key: str,
+    service: Any,
+    done: str,
+) -> HttpResponse:
+    petition = _petition(request, pk)
+    if form.is_valid():
+        try:
+            service(user=request.user, petition=petition, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)  # PermissionDenied: the 403 page
+        else:
+            messages.success(request, done)
+            return redirect("petitions:petition_detail", pk=pk)
+    return _render_error(request, pk, **{form_key: form})
+
+
+@login_required
+@require_POST
+def petition_classify(request: HttpRequest, pk: int) -> HttpResponse:
+    form = ClassifyForm(request.POST)
+    restrict_choices(form, request.user, "view", Petition)
+    return _verb(
+        request,
+        pk,
+        form,
+        "classify_form",
+        services.petition_classify,
+        _("The petition is classified."),
+    )
+
+
+@login_required
+@require_POST
+def petition_extend(request: HttpRequest, pk: int) -> HttpResponse:
+    form = ExtendForm(request.POST)
+    restrict_choices(form, request.user, "view", Petition)
+    return _verb(
+        request, pk, form, "extend_form", services.petition_extend, _("The extension is recorded.")
+    )
+
+
+@login_required
+@require_POST
+def petition_pause(request: HttpRequest, pk: int) -> HttpResponse:
+    return _verb(
+        request,
+        pk,
+        PauseForm(request.POST),
+        "pause_form",
+        services.petition_pause,
+        _("The clock is paused."),
+    )
+
+
+@login_required
+@require_POST
+def petition_resume(request: HttpRequest, pk: int) -> HttpResponse:
+    return _verb(
+        request,
+        pk,
+        ResumeForm(request.POST),
+        "resume_form",
+        services.petition_resume,
+        _("The clock runs again."),
+    )
+
+
+@login_required
+@require_POST
+def petition_resolve(request: HttpRequest, pk: int) -> HttpResponse:
+    petition = _petition(request, pk)
+    form = ResolveForm(request.POST, outcomes=OUTCOMES_BY_KIND.get(petition.kind, ()))
+    return _verb(
+        request,
+        pk,
+        form,
+        "resolve_form",
+        services.petition_resolve,
+        _("The resolution is recorded."),
+    )
+
+
+@login_required
+@require_POST
+def petition_follow_up(request: HttpRequest, pk: int) -> HttpResponse:
+    return _verb(
+        request,
+        pk,
+        FollowUpForm(request.POST),
+        "follow_up_form",
+        services.petition_record_follow_up,
+        _("The follow-up is recorded."),
+    )
+
+
+# -- the leaders' summary ---------------------------------------------------------------------
+
+
+class DashboardForm(forms.Form):
+    start = forms.DateField(label=gettext_lazy("From"), required=False, widget=DateInput())
+    end = forms.DateField(label=gettext_lazy("To"), required=False, widget=DateInput())
+    kind = forms.ChoiceField(
+        label=gettext_lazy("Kind"),
+        required=False,
+        choices=[("", gettext_lazy("All")), *PetitionKind.choices],
+    )
+    field = forms.ChoiceField(
+        label=gettext_lazy("Field"),
+        required=False,
+        choices=[("", gettext_lazy("All")), *PetitionField.choices],
+    )
+
+
+def _query(**params: Any) -> str:
+    from urllib.parse import urlencode
+
+    return urlencode({k: v for k, v in params.items() if v not in (None, "")})
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """Received, accepted, resolved, rate, overdue and due soon, with the same period last
+    year; by unit, kind and field. Every figure links to the petitions behind it."""
+    user = request.user
+    if not can(user, "view", Petition):
+        raise PermissionDenied(_("You have no role that lets you see this list."))
+    today = timezone.localdate()
+    form = DashboardForm(request.GET or None)
+    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    start = data.get("start") or dt.date(today.year, 1, 1)
+    end = data.get("end") or today
+    if end < start:
+        start, end = end, start
+    kind = data.get("kind") or ""
+    field = data.get("field") or ""
+    queryset = selectors.visible(user).within(scope_unit(request))
+    subtree = subtree_unit(request)
+    if subtree is not None:
+        queryset = queryset.within(subtree)
+    if kind:
+        queryset = queryset.filter(kind=kind)
+    if field:
+        queryset = queryset.filter(field=field)
+    total = selectors.summary(queryset, start, end, today)
+    ly_start, ly_end = selectors.shift_year(start), selectors.shift_year(end)
+    base = {"kind": kind, "field": field, "trong": subtree.pk if subtree else ""}
+    list_url = reverse("petitions:petition_list")
+    d = "%d/%m/%Y"
+
+    def link(**params: Any) -> str:
+        return f"{list_url}?{_query(**{**base, **params})}"
+
+    def period(prefix: str, a: dt.date, b: dt.date) -> dict[str, str]:
+        return {f"{prefix}_after": a.strftime(d), f"{prefix}_before": b.strftime(d)}
+
+    cards: list[dict[str, Any]] = [
+        {
+            "label": _("Received"),
+            "value": total.current.received,
+            "last": total.last_year.received,
+            "url": link(**period("received", start, end)),
+            "url_last": link(**period("received", ly_start, ly_end)),
+            "good_up": None,
+        },
+        {
+            "label": _("Accepted"),
+            "value": total.current.accepted,
+            "last": total.last_year.accepted,
+            "url": link(**period("accepted", start, end)),
+            "url_last": link(**period("accepted", ly_start, ly_end)),
+            "good_up": None,
+        },
+        {
+            "label": _("Resolved"),
+            "value": total.current.resolved,
+            "last": total.last_year.resolved,
+            "url": link(status="resolved", **period("resolved", start, end)),
+            "url_last": link(status="resolved", **period("resolved", ly_start, ly_end)),
+            "good_up": True,
+        },
+        {
+            "label": _("Resolved late"),
+            "value": total.current.resolved_late,
+            "last": total.last_year.resolved_late,
+            "url": link(deadline="resolved_late", **period("resolved", start, end)),
+            "url_last": link(deadline="resolved_late", **period("resolved", ly_start, ly_end)),
+            "good_up": False,
+        },
+    ]
+    for card in cards:
+        card["change"] = card["value"] - card["last"]
+    by = {
+        name: selectors.breakdown(queryset, name, start, end, today)
+        for name in ("unit", "kind", "field")
+    }
+    context = {
+        "form": form,
+        "start": start,
+        "end": end,
+        "ly_start": ly_start,
+        "ly_end": ly_end,
+        "today": today,
+        "cards": cards,
+        "rate": total.current.rate,
+        "rate_last": total.last_year.rate,
+        "overdue": total.overdue,
+        "due_soon": total.due_soon,
+        "overdue_url": link(deadline="overdue"),
+        "due_soon_url": link(deadline="due_soon"),
+        "by_unit": by["unit"],
+        "by_kind": by["kind"],
+        "by_field": by["field"],
+        "list_url": list_url,
+        "base_query": _query(**base),
+        "period_query": _query(**period("received", start, end)),
+        "accepted_query": _query(**period("accepted", start, end)),
+        "resolved_query": _query(**period("resolved", start, end)),
+        "subtree": subtree,
+        "kind": kind,
+        "field": field,
+        "crumbs": [(_("Petitions"), None)],
+    }
+    return render(request, "petitions/dashboard.html", context)
+
+
+@login_required
+def overdue(request: HttpRequest) -> HttpResponse:
+    """Overdue petitions with the days overdue, the longest first."""
+    user = request.user
+    if not can(user, "view", Petition):
+        raise PermissionDenied(_("You have no role that lets you see this list."))
+    today = timezone.localdate()
+    queryset = selectors.petition_list_overdue(user, today).within(scope_unit(request))
+    subtree = subtree_unit(request)
+    if subtree is not None:
+        queryset = queryset.within(subtree)
+    page = Paginator(queryset, 50).get_page(request.GET.get("page"))
+    rows = [{"obj": p, "days": p.days_overdue_on(today), "due": p.current_due()} for p in page]
+    context = {
+        "page": page,
+        "rows": rows,
+        "total": page.paginator.count,
+        "today": today,
+        "subtree": subtree,
+        "crumbs": [
+            (_("Petitions"), reverse("petitions:dashboard")),
+            (_("Overdue petitions"), None),
+        ],
+    }
+    return render(request, "petitions/overdue.html", context)
+
+
+# -- the holiday calendar -----------------------------------------------------------------------
+
+
+def _is_system_admin(user: Any) -> bool:
+    return "system_admin" in user_roles(user)
+
+
+@login_required
+def holidays(request: HttpRequest) -> HttpResponse:
+    """The national holiday calendar the clock reads: everyone reads it, system
+    administrators add and remove days (audited)."""
+    manage = _is_system_admin(request.user)
+    form = HolidayForm()
+    if request.method == "POST":
+        if not manage:
+            raise PermissionDenied(_("Only a system administrator changes the holiday calendar."))
+        form = HolidayForm(request.POST)
+        if form.is_valid():
+            holiday = form.save()
+            audit_record(
+                action=AuditAction.CREATE,
+                user=request.user,
+                instance=holiday,
+                changes=diff({}, snapshot(holiday)),
+            )
+            messages.success(request, _("Saved “%(name)s”.") % {"name": holiday})
+            return redirect("petitions:holidays")
+    try:
+        year = int(request.GET.get("nam", timezone.localdate().year))
+    except ValueError:
+        year = timezone.localdate().year
+    years = sorted({d.year for d in Holiday.objects.dates("day", "year")} | {year})
+    context = {
+        "form": form,
+        "manage": manage,
+        "year": year,
+        "years": years,
+        "days": Holiday.objects.filter(day__year=year),
+        "crumbs": [
+            (_("Petitions"), reverse("petitions:dashboard")),
+            (_("Public holidays"), None),
+        ],
+    }
+    return render(request, "petitions/holidays.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+@require_POST
+def holiday_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    if not _is_system_admin(request.user):
+        raise PermissionDenied(_("Only a system administrator changes the holiday calendar."))
+    holiday = get_object_or_404(Holiday, pk=pk)
+    before = snapshot(holiday)
+    name = str(holiday)
+    holiday.delete()
+    audit_record(
+        action=AuditAction.DELETE,
+        user=request.user,
+        object_type=Holiday._meta.label_lower,
+        object_id=str(pk),
+        object_repr=name,
+        changes={k: [v, None] for k, v in before.items()},
+    )
+    messages.success(request, _("Deleted “%(name)s”.") % {"name": name})
+    return redirect(f"{reverse('petitions:holidays')}?nam={before['day'][:4]}")
+
+
+__all__ = ["Unit"]
