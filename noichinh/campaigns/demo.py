@@ -76,6 +76,9 @@ CRITERIA = [
         None,
     ),
 ]
+# A department's criterion is summed against the committee's.
+COUNTS_TOWARDS = {"3": "1", "4": "2"}
+REGISTERED_ON = D(2021, 6, 15)
 
 # Midterm targets of Cluster III: 3 cases each (39); 2 security issues for five, 1 for the
 # other eight (18); self-detected 1 each. Whole period: 5 cases, 2 self-detected, 3 issues.
@@ -123,6 +126,7 @@ def _campaign() -> tuple[Campaign, dict[str, Criterion], dict[str, Review]]:
                 measure=measure,
                 weight=weight,
                 parent=criteria.get(parent) if parent else None,
+                counts_towards=criteria.get(COUNTS_TOWARDS.get(number, "")),
             )
         )
     reviews: dict[str, Review] = {}
@@ -146,6 +150,7 @@ def _register(
     *,
     plan: str = "",
     approve: bool = True,
+    submitted: dt.date = REGISTERED_ON,
 ) -> TargetRegistration:
     found = TargetRegistration.objects.filter(campaign=campaign, unit=unit).first()
     if found is not None:
@@ -168,10 +173,12 @@ def _register(
             )
         )
     if approve:
-        services.registration_submit(user=SYSTEM, registration=registration)
+        services.registration_submit(user=SYSTEM, registration=registration, on=submitted)
         # Approval is the level above's: the central commission's head (demo account).
         approver = get_user_model().objects.get(username="trunguong")
-        services.registration_approve(user=approver, registration=registration)
+        services.registration_approve(
+            user=approver, registration=registration, on=submitted + dt.timedelta(days=14)
+        )
         _Counter.new += 2
     return registration
 
@@ -223,7 +230,7 @@ def load(out: Any) -> None:
         )
     pending = TargetRegistration.objects.get(campaign=campaign, unit__code="NA-P3")
     if pending.status == RegistrationStatus.DRAFT:
-        services.registration_submit(user=SYSTEM, registration=pending)
+        services.registration_submit(user=SYSTEM, registration=pending, on=D(2021, 7, 5))
         _Counter.new += 1
     out.write(
         f"campaigns: {Campaign.objects.count()} campaign, {Criterion.objects.count()} criteria, "

@@ -32,7 +32,17 @@ class CriterionForm(forms.ModelForm):
 
     class Meta:
         model = Criterion
-        fields = ["campaign", "number", "name", "parent", "count_key", "level", "measure", "weight"]
+        fields = [
+            "campaign",
+            "number",
+            "name",
+            "parent",
+            "count_key",
+            "level",
+            "counts_towards",
+            "measure",
+            "weight",
+        ]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -78,6 +78,18 @@ class Criterion(UnitOwned):
         default=CriterionLevel.COMMITTEE,
     )
     measure = models.CharField(_("measure"), max_length=40, blank=True)
+    counts_towards = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("counts towards"),
+        help_text=_(
+            "For a criterion of the units below: the committee's criterion their sum is "
+            "compared with."
+        ),
+    )
     weight = models.DecimalField(
         _("weight"),
         max_digits=5,

@@ -123,10 +123,29 @@ def registration_progress(
             url=records_url(criterion.count_key, unit=registration.unit, start=start, end=end),
         )
         if children:
-            sums = [target_for(child_targets[c.pk], criterion, review) for c in children]
-            row.children_target = (
-                sum(v for v in sums if v is not None) if any(v is not None for v in sums) else None
-            )
+            # The units below register their own criteria; those that count towards this
+            # one (or this one itself) are summed against the committee's target.
+            related = [criterion.pk] + [
+                c.pk for c in campaign.criteria.all() if c.counts_towards_id == criterion.pk
+            ]
+            child_values: list[int] = []
+            child_actual = 0
+            for child in children:
+                for pk in related:
+                    related_criterion = next(c for c in campaign.criteria.all() if c.pk == pk)
+                    value = target_for(child_targets[child.pk], related_criterion, review)
+                    if value is not None:
+                        child_values.append(value)
+                        child_actual += count_value(
+                            related_criterion.count_key,
+                            unit=child.unit,
+                            start=start,
+                            end=end,
+                            as_of=end,
+                        )
+            if child_values:
+                row.children_target = sum(child_values)
+                row.children_actual = child_actual
         rows.append(row)
     return rows
 

@@ -126,7 +126,9 @@ def target_amend(
 
 
 @transaction.atomic
-def registration_submit(*, user: Any, registration: TargetRegistration) -> TargetRegistration:
+def registration_submit(
+    *, user: Any, registration: TargetRegistration, on: dt.date | None = None
+) -> TargetRegistration:
     _require(user, "change", registration)
     if not registration.editable:
         raise ValidationError(_("Only a draft or returned registration can be submitted."))
@@ -134,20 +136,22 @@ def registration_submit(*, user: Any, registration: TargetRegistration) -> Targe
         raise ValidationError(_("Register at least one target before submitting."))
     before = snapshot(registration)
     registration.status = RegistrationStatus.SUBMITTED
-    registration.submitted_on = timezone.localdate()
+    registration.submitted_on = on or timezone.localdate()
     registration.return_reason = ""
     _transition(user, registration, before, _("Registration submitted"))
     return registration
 
 
 @transaction.atomic
-def registration_approve(*, user: Any, registration: TargetRegistration) -> TargetRegistration:
+def registration_approve(
+    *, user: Any, registration: TargetRegistration, on: dt.date | None = None
+) -> TargetRegistration:
     _require_level_above(user, registration)
     if registration.status != RegistrationStatus.SUBMITTED:
         raise ValidationError(_("Only a submitted registration can be approved."))
     before = snapshot(registration)
     registration.status = RegistrationStatus.APPROVED
-    registration.decided_on = timezone.localdate()
+    registration.decided_on = on or timezone.localdate()
     registration.decided_by = _person(user)
     _transition(user, registration, before, _("Registration approved"))
     return registration

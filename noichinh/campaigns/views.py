@@ -104,14 +104,6 @@ class RegistrationDetailView(VerbDetailView):
             if can_on(user, "view", child)
         ]
         rows = progress.registration_progress(obj, review, children=[c for c, _r in children])
-        for row in rows:
-            actuals = [
-                cell.actual
-                for _child, child_rows in children
-                for cell in child_rows
-                if cell.criterion.pk == row.criterion.pk
-            ]
-            row.children_actual = sum(actuals) if actuals else None
         parent = obj.unit.parent
         approve_scope = user_scope(user, "approve", TargetRegistration)
         return {

@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
 from django.urls import reverse
 from docx import Document as WordDocument
@@ -63,7 +64,7 @@ def _registration(unit: Any, s: dict[str, Any], targets: list[tuple[Any, Any, in
 def test_submit_then_only_the_level_above_approves(tree, setup, client) -> None:
     s = setup
     registration = TargetRegistration.objects.create(unit=tree["prov_a"], campaign=s["campaign"])
-    with pytest.raises(Exception, match="at least one target"):
+    with pytest.raises(ValidationError):
         services.registration_submit(user=s["specialist_a"], registration=registration)
     services.target_set(
         user=s["specialist_a"],
@@ -74,7 +75,7 @@ def test_submit_then_only_the_level_above_approves(tree, setup, client) -> None:
     )
     services.registration_submit(user=s["specialist_a"], registration=registration)
     # The province's own head is not the level above.
-    with pytest.raises(Exception, match="level above"):
+    with pytest.raises(PermissionDenied):
         services.registration_approve(user=s["head_a"], registration=registration)
     client.force_login(s["head_root"])
     response = client.post(
@@ -117,7 +118,7 @@ def test_an_approved_target_changes_only_with_a_reason_and_keeps_history(
     registration = _registration(tree["prov_a"], s, [(s["cases"], None, 10)])
     registration.status = "approved"
     registration.save()
-    with pytest.raises(Exception, match="amend"):
+    with pytest.raises(ValidationError, match="lý do"):
         services.target_set(
             user=s["specialist_a"],
             registration=registration,
@@ -258,3 +259,23 @@ def test_demo_cluster_midterm_is_115_4_and_216_7_percent(client) -> None:
     text = " ".join(cell.text for table in word.tables for row in table.rows for cell in row.cells)
     assert "216,7 %" in text and "Quảng Bình" in text
     assert Unit.objects.get(code="QB-BNCTU").valid_to is not None  # merged since, still counted
+
+
+def test_the_sum_of_the_departments_against_the_committees_own_target(tree, setup) -> None:
+    s = setup
+    s["dept_cases"].counts_towards = s["cases"]
+    s["dept_cases"].save()
+    committee = _registration(tree["prov_a"], s, [(s["cases"], s["midterm"], 4)])
+    _registration(tree["dept_a"], s, [(s["dept_cases"], s["midterm"], 3)])
+    case_for(
+        tree["prov_a"],
+        "Phòng chủ trì",
+        detected_on=D(2022, 5, 1),
+        public_concern=True,
+        department=tree["dept_a"],
+    )
+    children = [c for c, _rows in progress.children_progress(committee, s["midterm"])]
+    (row,) = progress.registration_progress(
+        committee, s["midterm"], on=D(2024, 1, 1), children=children
+    )
+    assert (row.target, row.actual, row.children_target, row.children_actual) == (4, 1, 3, 1)
