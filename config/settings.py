@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "noichinh.petitions",
     "noichinh.reports",
     "noichinh.campaigns",
+    "noichinh.awards",
     "noichinh.work",
 ]
 

@@ -6,6 +6,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 import noichinh.accounts.api
+import noichinh.awards.api
 import noichinh.campaigns.api
 import noichinh.cases.api
 import noichinh.documents.api
@@ -40,6 +41,7 @@ urlpatterns = [
     path("don-thu/", include("noichinh.petitions.urls")),
     path("bao-cao/", include("noichinh.reports.urls")),
     path("thi-dua/", include("noichinh.campaigns.urls")),
+    path("khen-thuong/", include("noichinh.awards.urls")),
     path("don-vi/", include("noichinh.units.urls")),
     path("van-ban/", include("noichinh.documents.urls")),
     path("cong-tac/", include("noichinh.work.urls")),
