@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from noichinh.core.counts import count_choices
-from noichinh.core.forms import DateInput
+from noichinh.core.forms import DateInput, VerbForm
 
 from .models import Campaign, Criterion, Review, Target, TargetRegistration
 
@@ -72,7 +72,7 @@ class TargetForm(forms.ModelForm):
 # -- verbs on a registration's page ---------------------------------------------------------
 
 
-class SetTargetForm(forms.Form):
+class SetTargetForm(VerbForm):
     criterion = forms.ModelChoiceField(label=_("Criterion"), queryset=Criterion.objects.none())
     review = forms.ModelChoiceField(
         label=_("By the review"),
@@ -95,13 +95,13 @@ class AmendForm(SetTargetForm):
     )
 
 
-class ReturnForm(forms.Form):
+class ReturnForm(VerbForm):
     reason = forms.CharField(
         label=_("Reason for returning it"), widget=forms.Textarea(attrs={"rows": 2})
     )
 
 
-class RequestChildrenForm(forms.Form):
+class RequestChildrenForm(VerbForm):
     """One number field per (criterion of the departments' level, whole period or review)."""
 
     def __init__(self, *args: Any, registration: TargetRegistration, **kwargs: Any) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from noichinh.core.forms import DateInput
+from noichinh.core.forms import DateInput, VerbForm
 from noichinh.documents.models import Document
 
 from .choices import Stage, SuspensionReason
@@ -110,7 +110,7 @@ class SecurityIssueForm(forms.ModelForm):
 # -- the verbs on a case's page -------------------------------------------------------------
 
 
-class EventForm(forms.Form):
+class EventForm(VerbForm):
     occurred_on = forms.DateField(label=_("Date"), widget=DateInput())
     stage = forms.ChoiceField(label=_("Stage"), choices=Stage.choices)
     description = forms.CharField(
@@ -130,7 +130,7 @@ class EventForm(forms.Form):
     )
 
 
-class SuspendForm(forms.Form):
+class SuspendForm(VerbForm):
     reason = forms.ChoiceField(label=_("Reason"), choices=SuspensionReason.choices)
     started_on = forms.DateField(label=_("Suspended from"), widget=DateInput())
     note = forms.CharField(
@@ -141,12 +141,12 @@ class SuspendForm(forms.Form):
     )
 
 
-class ResumeForm(forms.Form):
+class ResumeForm(VerbForm):
     ended_on = forms.DateField(label=_("Resumed on"), widget=DateInput())
     note = forms.CharField(label=_("Note"), required=False)
 
 
-class SplitForm(forms.Form):
+class SplitForm(VerbForm):
     title = forms.CharField(label=_("Title of the split-off phase"), max_length=400)
     detected_on = forms.DateField(label=_("Split off on"), widget=DateInput())
     summary = forms.CharField(

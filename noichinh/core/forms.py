@@ -1,5 +1,7 @@
 """Small framework forms: the reason a dangerous action asks for, and the import upload."""
 
+from typing import Any
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -58,3 +60,13 @@ def add_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, messages)
     else:
         form.add_error(None, error.messages)
+
+
+class VerbForm(forms.Form):
+    """A verb's small form on a detail page. Several sit on one page, so each names its ids
+    after itself ("suspend_reason", "extend_reason"): every label points at its own field."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        name = type(self).__name__.removesuffix("Form").lower()
+        kwargs.setdefault("auto_id", f"{name}_%s")
+        super().__init__(*args, **kwargs)

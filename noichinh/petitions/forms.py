@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from noichinh.core.forms import DateInput
+from noichinh.core.forms import DateInput, VerbForm
 from noichinh.core.text import fold
 from noichinh.documents.models import Document
 
@@ -131,7 +131,7 @@ class HolidayForm(forms.ModelForm):
 # -- verbs ----------------------------------------------------------------------------------
 
 
-class ClassifyForm(forms.Form):
+class ClassifyForm(VerbForm):
     decision = forms.ChoiceField(label=_("Handling"), choices=Decision.choices)
     on = forms.DateField(label=_("Date"), widget=DateInput())
     reason = forms.CharField(
@@ -147,7 +147,7 @@ class ClassifyForm(forms.Form):
     )
 
 
-class ExtendForm(forms.Form):
+class ExtendForm(VerbForm):
     decided_on = forms.DateField(label=_("Decision date"), widget=DateInput())
     decision_number = forms.CharField(label=_("Decision number"), required=False, max_length=60)
     document = forms.ModelChoiceField(
@@ -157,16 +157,16 @@ class ExtendForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), required=False, max_length=1000)
 
 
-class PauseForm(forms.Form):
+class PauseForm(VerbForm):
     start = forms.DateField(label=_("From"), widget=DateInput())
     reason = forms.CharField(label=_("Reason"), max_length=1000)
 
 
-class ResumeForm(forms.Form):
+class ResumeForm(VerbForm):
     end = forms.DateField(label=_("To"), widget=DateInput())
 
 
-class ResolveForm(forms.Form):
+class ResolveForm(VerbForm):
     resolved_on = forms.DateField(label=_("Resolved on"), widget=DateInput())
     outcome = forms.ChoiceField(label=_("Outcome"), choices=Outcome.choices)
     note = forms.CharField(
@@ -180,7 +180,7 @@ class ResolveForm(forms.Form):
             field.choices = [(v, label) for v, label in Outcome.choices if v in outcomes]
 
 
-class FollowUpForm(forms.Form):
+class FollowUpForm(VerbForm):
     follow_up = forms.ChoiceField(
         label=_("Follow-up of the decision"), choices=FollowUp.choices[1:]
     )

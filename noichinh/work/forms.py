@@ -6,7 +6,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from noichinh.core.forms import DateInput
+from noichinh.core.forms import DateInput, VerbForm
 from noichinh.documents.models import Document
 from noichinh.units.models import Unit
 
@@ -109,7 +109,7 @@ class WorkProgrammeForm(forms.ModelForm):
 # -- verbs ----------------------------------------------------------------------------------
 
 
-class ProgressForm(forms.Form):
+class ProgressForm(VerbForm):
     reported_on = forms.DateField(label=_("Report date"), widget=DateInput())
     percent = forms.IntegerField(label=_("Progress (%)"), min_value=0, max_value=100)
     note = forms.CharField(
@@ -118,18 +118,18 @@ class ProgressForm(forms.Form):
     complete = forms.BooleanField(label=_("The task is completed"), required=False)
 
 
-class CompleteForm(forms.Form):
+class CompleteForm(VerbForm):
     completed_on = forms.DateField(label=_("Completed on"), widget=DateInput())
     note = forms.CharField(label=_("Note"), required=False, max_length=500)
 
 
-class ReopenForm(forms.Form):
+class ReopenForm(VerbForm):
     reason = forms.CharField(
         label=_("Reason"), max_length=500, widget=forms.Textarea(attrs={"rows": 2})
     )
 
 
-class TaskFromConclusionForm(forms.Form):
+class TaskFromConclusionForm(VerbForm):
     unit = forms.ModelChoiceField(label=_("Owner unit"), queryset=Unit.objects.all())
     title = forms.CharField(label=_("Task"), max_length=500)
     due_on = forms.DateField(label=_("Deadline"), required=False, widget=DateInput())
@@ -138,7 +138,7 @@ class TaskFromConclusionForm(forms.Form):
     )
 
 
-class IssueForm(forms.Form):
+class IssueForm(VerbForm):
     issued_on = forms.DateField(label=_("Issued on"), widget=DateInput())
     document = forms.ModelChoiceField(
         label=_("Issuing document"), queryset=Document.objects.all(), required=False

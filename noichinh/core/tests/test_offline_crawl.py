@@ -63,11 +63,14 @@ class PageParser(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.links: list[str] = []
         self.references: list[str] = []
+        self.ids: list[str] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         for name, value in attrs:
             if value is None:
                 continue
+            if name == "id":
+                self.ids.append(value)
             if name in URL_ATTRIBUTES:
                 self.references.append(value.strip())
             if name == "style":
@@ -137,9 +140,16 @@ class CrawlReport:
     failures: list[str] = field(default_factory=list)
     external: list[str] = field(default_factory=list)
     static_files: set[str] = field(default_factory=set)
+    duplicate_ids: list[str] = field(default_factory=list)
 
     def check_html(self, url: str, html: str) -> PageParser:
         page = parse_page(html)
+        # Two forms on one page must not share an id: a label would point at the wrong field.
+        seen: set[str] = set()
+        for element_id in page.ids:
+            if element_id in seen:
+                self.duplicate_ids.append(f"{url}: id={element_id}")
+            seen.add(element_id)
         for reference in page.references:
             if is_external(reference):
                 self.external.append(f"{url}: {reference}")
@@ -277,8 +287,11 @@ def test_detectors_tell_local_from_remote() -> None:
     ],
 )
 def test_every_linked_page_answers_200(client: Client, username: str) -> None:
-    failures = crawl_as(client, username).failures
-    assert not failures, "pages that do not answer 200:\n" + "\n".join(failures)
+    report = crawl_as(client, username)
+    assert not report.failures, "pages that do not answer 200:\n" + "\n".join(report.failures)
+    assert not report.duplicate_ids, "ids used twice on a page:\n" + "\n".join(
+        sorted(set(report.duplicate_ids))
+    )
 
 
 @pytest.mark.django_db
@@ -300,3 +313,9 @@ def test_pages_and_static_files_load_nothing_from_other_hosts(
             continue
         problems.extend(f"{path}: {name}" for name in remote_loads(text))
     assert not problems, "static files that load from other hosts:\n" + "\n".join(problems)
+
+
+def test_duplicate_ids_are_reported() -> None:
+    report = CrawlReport()
+    report.check_html("/x/", '<label for="a">A</label><input id="a"><select id="a"></select>')
+    assert report.duplicate_ids == ["/x/: id=a"]
