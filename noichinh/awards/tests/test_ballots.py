@@ -345,3 +345,50 @@ def test_warnings_for_an_award_already_proposed_and_a_low_score(setup) -> None:
     kind.min_score = Decimal(90)
     kind.save()
     assert len(services.nomination_warnings(again)) == 2  # no registration: no score
+
+
+def test_the_ballot_through_the_api(setup, client) -> None:
+    s = setup
+    review = s["review"]
+    client.force_login(s["organiser"])
+    base = f"/api/award-reviews/{review.pk}/"
+    assert (
+        client.post(
+            base + "open-ballot/", {"kind": "secret"}, content_type="application/json"
+        ).status_code
+        == 201
+    )
+    client.force_login(s["users"][0])
+    choices = {str(n.pk): "agree" for n in s["nominations"]}
+    vote = {"delegate": s["delegates"][0].pk, "choices": choices}
+    assert client.post(base + "vote/", vote, content_type="application/json").status_code == 201
+    again = client.post(base + "vote/", vote, content_type="application/json")
+    assert again.status_code == 400 and again.json()
+    other = {"delegate": s["delegates"][1].pk, "choices": choices}
+    assert client.post(base + "vote/", other, content_type="application/json").status_code == 403
+    bad = {"delegate": s["delegates"][0].pk, "choices": {"x": "agree"}}
+    assert client.post(base + "vote/", bad, content_type="application/json").status_code == 400
+    client.force_login(s["organiser"])
+    closed = client.post(base + "close-ballot/", content_type="application/json")
+    assert closed.status_code == 200
+    assert [r["agree"] for r in closed.json()["results"]] == [1, 1]
+
+
+@pytest.mark.django_db
+def test_demo_cluster_iii_2023_conference_and_the_open_2025_review(client) -> None:
+    from django.core.management import call_command
+
+    call_command("load_demo", stdout=io.StringIO())
+    review = AwardReview.objects.get(held_on=D(2023, 11, 7))
+    assert review.delegates.count() == 13
+    results = {r.nomination.nominee_label(): r for r in services.ballot_results(review)}
+    assert set(results) == {"Quảng Bình", "Đà Nẵng", "Phú Yên", "Kon Tum"}
+    assert all(r.passed and r.percent == 100 for r in results.values())
+    assert str(results["Quảng Bình"].nomination.kind) == "Bằng khen của Thủ tướng Chính phủ"
+    final = AwardReview.objects.get(held_on=D(2025, 11, 20))
+    assert final.ballots.get().status == "open"
+    from noichinh.accounts.models import User
+
+    client.force_login(User.objects.get(username="quangtri"))
+    page = client.get(reverse("awards:awardreview_detail", args=[final.pk]))
+    assert page.status_code == 200 and page.context["my_votes"]
