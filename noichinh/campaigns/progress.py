@@ -15,7 +15,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from noichinh.core.counts import count_value, records_url
+from noichinh.core.counts import count_value, records_url, tree_on
 
 from .choices import ProgressState
 from .models import Campaign, Criterion, Review, Target, TargetRegistration
@@ -98,15 +98,20 @@ def registration_progress(
     campaign = registration.campaign
     start, end = window(campaign, review, on)
     targets = targets_of(registration)
-    criteria = [
-        c for c in campaign.criteria.order_by("number") if any(key[0] == c.pk for key in targets)
-    ]
+    all_criteria = list(campaign.criteria.order_by("number"))
+    criteria = [c for c in all_criteria if any(key[0] == c.pk for key in targets)]
     child_targets = {child.pk: targets_of(child) for child in children or []}
+    tree = tree_on(end)
     rows = []
     for criterion in criteria:
         target = target_for(targets, criterion, review)
         actual = count_value(
-            criterion.count_key, unit=registration.unit, start=start, end=end, as_of=end
+            criterion.count_key,
+            unit=registration.unit,
+            start=start,
+            end=end,
+            as_of=end,
+            tree=tree,
         )
         row = ProgressRow(
             criterion=criterion,
@@ -126,13 +131,13 @@ def registration_progress(
             # The units below register their own criteria; those that count towards this
             # one (or this one itself) are summed against the committee's target.
             related = [criterion.pk] + [
-                c.pk for c in campaign.criteria.all() if c.counts_towards_id == criterion.pk
+                c.pk for c in all_criteria if c.counts_towards_id == criterion.pk
             ]
             child_values: list[int] = []
             child_actual = 0
             for child in children:
                 for pk in related:
-                    related_criterion = next(c for c in campaign.criteria.all() if c.pk == pk)
+                    related_criterion = next(c for c in all_criteria if c.pk == pk)
                     value = target_for(child_targets[child.pk], related_criterion, review)
                     if value is not None:
                         child_values.append(value)
@@ -142,6 +147,7 @@ def registration_progress(
                             start=start,
                             end=end,
                             as_of=end,
+                            tree=tree,
                         )
             if child_values:
                 row.children_target = sum(child_values)
@@ -206,6 +212,7 @@ def cluster_table(
         heirs.setdefault(member.successor_id, []).append(member)
     rows: list[ClusterRow] = []
     totals: dict[int, list[int]] = {c.pk: [0, 0] for c in criteria}
+    tree = tree_on(end)
     for member in members:
         registration = registrations.get(member.pk)
         row = ClusterRow(unit=member, registration=registration)
@@ -221,7 +228,9 @@ def cluster_table(
             values = [target_for(t, criterion, review) for t in own_targets]
             known = [v for v in values if v is not None]
             target = sum(known) if known else None
-            actual = count_value(criterion.count_key, unit=member, start=start, end=end, as_of=end)
+            actual = count_value(
+                criterion.count_key, unit=member, start=start, end=end, as_of=end, tree=tree
+            )
             pct = percent(actual, target)
             row.cells[criterion.pk] = ProgressRow(
                 criterion=criterion,

@@ -80,31 +80,39 @@ def count_choices() -> list[tuple[str, Any]]:
     return [(c.key, c.label) for c in all_counts()]
 
 
-def subtree_ids_on(unit: Any, day: dt.date) -> list[int]:
-    """The units of `unit`'s subtree as the tree was on `day` (from the units' versions): a
-    committee merged into another later is still its own subtree on a day before the merge.
+Tree = dict[int | None, list[int]]
 
-    Units already closed on `day` go with their heir (the successor named by a merge, else the
-    parent they last had), so a 2025 final review of Quảng Trị counts Quảng Bình's records from
-    before the merge, and its district groups' records too."""
+
+def tree_on(day: dt.date) -> Tree:
+    """The unit tree of `day` as {parent id: [child ids]} (from the units' versions; two
+    queries). Units already closed on `day` hang under their heir: the successor named by a
+    merge, else the parent they last had."""
     version_model = apps.get_model("units", "UnitVersion")
     unit_model = apps.get_model("units", "Unit")
-    children: dict[int | None, list[int]] = {}
+    children: Tree = {}
     rows = version_model.objects.filter(valid_from__lte=day).filter(
         models.Q(valid_to__isnull=True) | models.Q(valid_to__gte=day)
     )
     for unit_id, parent_id in rows.values_list("unit_id", "parent_id"):
         children.setdefault(parent_id, []).append(unit_id)
-    closed = unit_model.objects.filter(valid_to__lt=day)
     last_parent = {
         v["unit_id"]: v["parent_id"]
         for v in version_model.objects.filter(unit__valid_to__lt=day)
         .order_by("unit_id", "valid_from")
         .values("unit_id", "parent_id")
     }
-    for unit_id, successor_id in closed.values_list("id", "successor_id"):
-        heir = successor_id or last_parent.get(unit_id)
-        children.setdefault(heir, []).append(unit_id)
+    closed = unit_model.objects.filter(valid_to__lt=day).values_list("id", "successor_id")
+    for unit_id, successor_id in closed:
+        children.setdefault(successor_id or last_parent.get(unit_id), []).append(unit_id)
+    return children
+
+
+def subtree_ids_on(unit: Any, day: dt.date, tree: Tree | None = None) -> list[int]:
+    """The units of `unit`'s subtree as the tree was on `day`: a committee merged into another
+    later is still its own subtree on a day before the merge, and a 2025 final review of Quảng
+    Trị counts Quảng Bình's records from before the merge (Quảng Bình's heir is Quảng Trị).
+    Pass `tree` (from `tree_on(day)`) to reuse one reading of the tree for many units."""
+    children = tree if tree is not None else tree_on(day)
     found = [unit.pk]
     queue = [unit.pk]
     seen = {unit.pk}
@@ -125,6 +133,7 @@ def count_queryset(
     end: dt.date | None,
     user: Any = None,
     as_of: dt.date | None = None,
+    tree: Tree | None = None,
 ) -> models.QuerySet[Any]:
     """The records behind a count: in `unit`'s subtree, dated within [start, end] (either bound
     may be open), narrowed by the count, and restricted by the gate when a user is given (system
@@ -137,7 +146,7 @@ def count_queryset(
     queryset = manager.restrict(user, "view") if user is not None else manager.all()  # type: ignore[attr-defined]
     if as_of is not None:
         owner = count.path_lookup.removesuffix("__path")
-        queryset = queryset.filter(**{f"{owner}__in": subtree_ids_on(unit, as_of)})
+        queryset = queryset.filter(**{f"{owner}__in": subtree_ids_on(unit, as_of, tree)})
     else:
         queryset = queryset.filter(**{f"{count.path_lookup}__startswith": unit.path})
     if start is not None:
@@ -155,8 +164,11 @@ def count_value(
     end: dt.date | None,
     user: Any = None,
     as_of: dt.date | None = None,
+    tree: Tree | None = None,
 ) -> int:
-    return count_queryset(key, unit=unit, start=start, end=end, user=user, as_of=as_of).count()
+    return count_queryset(
+        key, unit=unit, start=start, end=end, user=user, as_of=as_of, tree=tree
+    ).count()
 
 
 def records_url(key: str, *, unit: Any, start: dt.date | None, end: dt.date | None) -> str:
