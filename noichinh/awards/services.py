@@ -17,10 +17,10 @@ from django.utils.translation import gettext as _
 
 from noichinh.campaigns import progress
 from noichinh.campaigns.models import TargetRegistration
-from noichinh.core.audit import audit_record, diff, snapshot
+from noichinh.core.audit import audit_record, snapshot
 from noichinh.core.models import AuditAction
-from noichinh.core.scoping import can_on
-from noichinh.core.services import object_create
+from noichinh.core.services import audit_transition, object_create
+from noichinh.core.services import require as _require
 from noichinh.core.text import format_number, format_percent
 
 from .choices import BallotKind, BallotStatus, Choice, ThresholdBasis
@@ -33,23 +33,6 @@ from .models import (
     Tally,
     Vote,
 )
-
-
-def _require(user: Any, action: str, instance: Any) -> None:
-    if not can_on(user, action, instance):
-        raise PermissionDenied(_("This unit is outside your scope."))
-
-
-def _transition(user: Any, instance: Any, before: dict[str, Any], message: str = "") -> None:
-    instance.save()
-    audit_record(
-        action=AuditAction.TRANSITION,
-        user=user,
-        instance=instance,
-        changes=diff(before, snapshot(instance)),
-        message=message,
-    )
-
 
 # -- nominations ----------------------------------------------------------------------------
 
@@ -126,6 +109,10 @@ def attendance(review: AwardReview) -> tuple[int, int]:
 
 def quorum_met(review: AwardReview, total: int, present: int) -> bool:
     return total > 0 and Decimal(present * 100) >= review.quorum_percent * total
+
+
+def _transition(user: Any, instance: Any, before: dict[str, Any], message: str = "") -> None:
+    audit_transition(user=user, instance=instance, before=before, message=message, save=True)
 
 
 @transaction.atomic

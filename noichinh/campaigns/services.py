@@ -13,41 +13,19 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from noichinh.core.audit import audit_record, diff, snapshot
-from noichinh.core.models import AuditAction
-from noichinh.core.scoping import can_on, user_scope
-from noichinh.core.services import object_create, object_update
+from noichinh.core.audit import snapshot
+from noichinh.core.scoping import user_scope
+from noichinh.core.services import audit_transition, object_create, object_update, person
+from noichinh.core.services import require as _require
 from noichinh.units.models import Unit
 
 from .choices import RegistrationStatus
 from .models import Criterion, Review, Target, TargetChange, TargetRegistration
-
-
-def _require(user: Any, action: str, instance: Any) -> None:
-    if not can_on(user, action, instance):
-        raise PermissionDenied(_("This unit is outside your scope."))
-
-
-def _transition(user: Any, instance: Any, before: dict[str, Any], message: str = "") -> None:
-    instance.save()
-    audit_record(
-        action=AuditAction.TRANSITION,
-        user=user,
-        instance=instance,
-        changes=diff(before, snapshot(instance)),
-        message=message,
-    )
-
-
-def _person(user: Any) -> Any:
-    """The user to name on a record (None for the system actor of management commands)."""
-    return user if isinstance(user, get_user_model()) else None
 
 
 def _require_level_above(user: Any, registration: TargetRegistration) -> None:
@@ -56,6 +34,10 @@ def _require_level_above(user: Any, registration: TargetRegistration) -> None:
     scope = user_scope(user, "approve", TargetRegistration)
     if parent is None or not scope.covers(parent.path):
         raise PermissionDenied(_("Only the level above may approve or return this registration."))
+
+
+def _transition(user: Any, instance: Any, before: dict[str, Any], message: str = "") -> None:
+    audit_transition(user=user, instance=instance, before=before, message=message, save=True)
 
 
 @transaction.atomic
@@ -152,7 +134,7 @@ def registration_approve(
     before = snapshot(registration)
     registration.status = RegistrationStatus.APPROVED
     registration.decided_on = on or timezone.localdate()
-    registration.decided_by = _person(user)
+    registration.decided_by = person(user)
     _transition(user, registration, before, _("Registration approved"))
     return registration
 
@@ -169,7 +151,7 @@ def registration_return(
     before = snapshot(registration)
     registration.status = RegistrationStatus.RETURNED
     registration.decided_on = timezone.localdate()
-    registration.decided_by = _person(user)
+    registration.decided_by = person(user)
     registration.return_reason = reason.strip()
     _transition(user, registration, before, reason.strip())
     return registration

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from noichinh.core.navigation import Area, register_area
 from noichinh.core.permissions import Role
-from noichinh.core.resources import ModelResource, register
+from noichinh.core.resources import ModelResource, follow_owner, register
 from noichinh.core.scoping import can
 
 from . import rules
@@ -36,13 +36,6 @@ from .models import VIEW_CONFIDENTIAL, Case, CaseEvent, CaseSuspension, Security
 
 def _units() -> Any:
     return apps.get_model("units", "Unit").objects.all()
-
-
-def follow_owner(parts: Any, owner: Any) -> None:
-    """Events and suspensions belong to their case's unit: keep them there when it moves
-    (derived data, written with update(); the case's own change is audited)."""
-    if owner.unit_id:
-        parts.exclude(unit_id=owner.unit_id).update(unit_id=owner.unit_id)
 
 
 class CaseFilterSet(django_filters.FilterSet):

@@ -8,21 +8,16 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from noichinh.core.audit import snapshot
-from noichinh.core.scoping import can_on
 from noichinh.core.services import object_create, object_update
+from noichinh.core.services import require as _require
 
 from .choices import Stage
 from .models import Case, CaseEvent, CaseSuspension
-
-
-def _require(user: Any, action: str, instance: Any) -> None:
-    if not can_on(user, action, instance):
-        raise PermissionDenied(_("This unit is outside your scope."))
 
 
 def case_refresh(case: Case) -> None:

@@ -185,6 +185,14 @@ class ModelResource:
         return patterns
 
 
+def follow_owner(parts: Any, owner: Any) -> None:
+    """Parts of a record (conclusions, milestones, case events) belong to the record's unit:
+    keep them there when the record moves. Derived data, written with update(); the record's
+    own change is audited."""
+    if owner.unit_id:
+        parts.exclude(unit_id=owner.unit_id).update(unit_id=owner.unit_id)
+
+
 class Registry:
     def __init__(self) -> None:
         self._by_model: dict[type[models.Model], type[ModelResource]] = {}

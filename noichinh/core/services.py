@@ -15,10 +15,42 @@ from django.db import models, router, transaction
 from django.db.models.deletion import Collector
 from django.utils.translation import gettext as _
 
-from .audit import audit_change, audit_record, snapshot
+from .audit import audit_change, audit_record, diff, snapshot
 from .models import AuditAction
 from .resources import registry
 from .scoping import can_on
+
+
+def require(user: Any, action: str, instance: models.Model) -> None:
+    """The gate for a verb: the user holds `action` on the record's unit, else 403."""
+    if not can_on(user, action, instance):
+        raise PermissionDenied(_("This unit is outside your scope."))
+
+
+def audit_transition(
+    *,
+    user: Any,
+    instance: models.Model,
+    before: dict[str, Any],
+    message: str = "",
+    save: bool = False,
+) -> None:
+    """A state change of a verb (thụ lý, phê duyệt, đóng phiếu...): optionally save the record,
+    then write its audit entry with what changed since `before` (`snapshot` taken first)."""
+    if save:
+        instance.save()
+    audit_record(
+        action=AuditAction.TRANSITION,
+        user=user,
+        instance=instance,
+        changes=diff(before, snapshot(instance)),
+        message=message,
+    )
+
+
+def person(user: Any) -> Any:
+    """The user to name on a record (None for the system actor of management commands)."""
+    return user if getattr(user, "pk", None) is not None else None
 
 
 def _check_scope(user: Any, action: str, instance: models.Model) -> None:

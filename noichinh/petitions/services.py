@@ -17,7 +17,8 @@ from django.utils.translation import gettext as _
 from noichinh.core.audit import audit_record, diff, snapshot
 from noichinh.core.models import AuditAction
 from noichinh.core.scoping import can_on
-from noichinh.core.services import object_create
+from noichinh.core.services import audit_transition, object_create
+from noichinh.core.services import require as _require
 
 from . import clock
 from .choices import (
@@ -28,21 +29,6 @@ from .choices import (
     PetitionStatus,
 )
 from .models import Holiday, Petition, PetitionExtension, PetitionPause
-
-
-def _require(user: Any, action: str, instance: Any) -> None:
-    if not can_on(user, action, instance):
-        raise PermissionDenied(_("This unit is outside your scope."))
-
-
-def _transition(user: Any, instance: Any, before: dict[str, Any], message: str = "") -> None:
-    audit_record(
-        action=AuditAction.TRANSITION,
-        user=user,
-        instance=instance,
-        changes=diff(before, snapshot(instance)),
-        message=message,
-    )
 
 
 def holidays_between(start: dt.date, end: dt.date) -> frozenset[dt.date]:
@@ -114,6 +100,10 @@ def petition_register(*, user: Any, **fields: Any) -> Petition:
     created = object_create(user=user, instance=petition, message=_("Registered"))
     assert isinstance(created, Petition)
     return created
+
+
+def _transition(user: Any, instance: Any, before: dict[str, Any], message: str = "") -> None:
+    audit_transition(user=user, instance=instance, before=before, message=message, save=False)
 
 
 @transaction.atomic

@@ -23,6 +23,9 @@ from noichinh.core.counts import count_value
 from noichinh.core.models import AuditAction
 from noichinh.core.periods import Period
 from noichinh.core.permissions import Role
+from noichinh.core.services import audit_transition
+from noichinh.core.services import person as _actor
+from noichinh.core.services import require as _require
 from noichinh.units.models import Unit
 
 from . import selectors
@@ -30,24 +33,8 @@ from .choices import FINAL, Operator, Severity, Source, Status
 from .models import DataValue, Indicator, ReportForm, Submission, ValidationRule
 
 
-def _require(user: Any, action: str, instance: Any) -> None:
-    if not scoping.can_on(user, action, instance):
-        raise PermissionDenied(_("This unit is outside your scope."))
-
-
-def _actor(user: Any) -> Any:
-    """The user to store on a record (the system actor is not a database user)."""
-    return user if getattr(user, "pk", None) is not None else None
-
-
 def _transition(user: Any, instance: Any, before: dict[str, Any], message: str = "") -> None:
-    audit_record(
-        action=AuditAction.TRANSITION,
-        user=user,
-        instance=instance,
-        changes=diff(before, snapshot(instance)),
-        message=message,
-    )
+    audit_transition(user=user, instance=instance, before=before, message=message)
 
 
 def _require_approver(user: Any, submission: Submission) -> None:

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from noichinh.core.navigation import Area, register_area
-from noichinh.core.resources import ModelResource, register
+from noichinh.core.resources import ModelResource, follow_owner, register
 from noichinh.core.scoping import can
 
 from . import deadlines
@@ -24,14 +24,6 @@ from .forms import (
     WorkProgrammeForm,
 )
 from .models import Conclusion, Meeting, Milestone, Project, Task, TaskProgress, WorkProgramme
-
-
-def follow_owner(parts: Any, owner: Any) -> None:
-    """Parts (conclusions, milestones, progress reports) belong to their record's unit: keep
-    them there when the record moves. Derived data, written with update(); the record's own
-    change is audited."""
-    if owner.unit_id:
-        parts.exclude(unit_id=owner.unit_id).update(unit_id=owner.unit_id)
 
 
 def _units() -> Any:

@@ -14,26 +14,16 @@ from django.utils.translation import gettext as _
 from noichinh.core.audit import audit_record, diff, snapshot
 from noichinh.core.models import AuditAction
 from noichinh.core.scoping import can_on
-from noichinh.core.services import object_create
+from noichinh.core.services import audit_transition, object_create
+from noichinh.core.services import require as _require
 
 from . import deadlines
 from .choices import TaskStatus
 from .models import Conclusion, Task, TaskProgress, WorkProgramme
 
 
-def _require(user: Any, action: str, instance: Any) -> None:
-    if not can_on(user, action, instance):
-        raise PermissionDenied(_("This unit is outside your scope."))
-
-
 def _transition(user: Any, instance: Any, before: dict[str, Any], message: str = "") -> None:
-    audit_record(
-        action=AuditAction.TRANSITION,
-        user=user,
-        instance=instance,
-        changes=diff(before, snapshot(instance)),
-        message=message,
-    )
+    audit_transition(user=user, instance=instance, before=before, message=message)
 
 
 def _next_occurrence(*, user: Any, task: Task) -> Task | None:
