@@ -135,6 +135,7 @@ class ObjectListView(ResourceView):
             per_page=listing.per_page,
             page_sizes=PAGE_SIZES,
             total=page.paginator.count,
+            capped=getattr(page.paginator, "capped", False),
             extra_actions=self.resource.list_actions(request.user),
             subtree=listing.subtree,
         )

