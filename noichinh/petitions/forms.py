@@ -75,6 +75,7 @@ class PetitionForm(forms.ModelForm):
             "session",
             "complexity",
             "remote_area",
+            "attachment",
         ]
         labels = {"unit": _("Receiving unit")}
         widgets = {

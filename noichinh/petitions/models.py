@@ -12,7 +12,11 @@ import datetime as dt
 from typing import Any, ClassVar
 
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import (
+    FileExtensionValidator,
+    MaxValueValidator,
+    MinValueValidator,
+)
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -32,6 +36,7 @@ from .choices import (
     PetitionStatus,
 )
 
+ATTACHMENT_TYPES = ["pdf", "jpg", "jpeg", "png", "doc", "docx", "odt"]
 IDENTITY_FIELDS = ("petitioner_name", "petitioner_address", "petitioner_id_number")
 
 
@@ -104,6 +109,16 @@ class Petition(UnitOwned):
     )
     complexity = models.CharField(
         _("complexity"), max_length=20, choices=Complexity.choices, default=Complexity.NORMAL
+    )
+    attachment = models.FileField(
+        _("attachment"),
+        upload_to="petitions/%Y/%m/",
+        blank=True,
+        validators=[FileExtensionValidator(ATTACHMENT_TYPES)],
+        help_text=_(
+            "The scanned petition (PDF, image, Word). For a denunciation only the roles that "
+            "see the denouncer's identity can download it."
+        ),
     )
     remote_area = models.BooleanField(
         _("remote or difficult area"),

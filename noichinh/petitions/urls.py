@@ -8,6 +8,7 @@ app_name = "petitions"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("qua-han/", views.overdue, name="overdue"),
+    path("don/<int:pk>/tep/", views.petition_attachment, name="petition_attachment"),
     path("ngay-nghi/", views.holidays, name="holidays"),
     path("ngay-nghi/<int:pk>/xoa/", views.holiday_delete, name="holiday_delete"),
     path("don/<int:pk>/phan-loai/", views.petition_classify, name="petition_classify"),

@@ -5,6 +5,7 @@ the overdue list, and the holiday calendar."""
 from __future__ import annotations
 
 import datetime as dt
+import os
 from typing import Any
 
 from django import forms
@@ -12,7 +13,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -442,3 +443,26 @@ def holiday_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 __all__ = ["Unit"]
+
+
+@login_required
+def petition_attachment(request: HttpRequest, pk: int) -> FileResponse:
+    """The scanned petition, through the gate; a denunciation's only for the roles that see the
+    denouncer (the letter names them). Every download is audited."""
+    petition = get_object_or_404(Petition.objects.restrict(request.user, "view"), pk=pk)
+    if not petition.attachment:
+        raise Http404
+    if petition.kind == PetitionKind.DENUNCIATION and not may_see_identity(request.user, petition):
+        raise Http404
+    try:
+        handle = petition.attachment.open("rb")
+    except FileNotFoundError as error:
+        raise Http404 from error
+    audit_record(
+        action=AuditAction.EXPORT,
+        user=request.user,
+        instance=petition,
+        message=_("Attachment downloaded"),
+    )
+    name = os.path.basename(petition.attachment.name)
+    return FileResponse(handle, as_attachment=True, filename=name)

@@ -166,3 +166,57 @@ def test_head_sees_the_identity_on_the_petition_page_only(head_a, denunciation):
     assert_hidden(client.get(reverse("petitions:petition_list")).content.decode())
     item = client.get(f"/api/petitions/{denunciation.pk}/").json()
     assert item["petitioner_name"] == NAME
+
+
+def test_a_denunciations_attachment_is_downloaded_only_by_the_roles_that_see_the_denouncer(
+    tmp_path, settings
+) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.test import Client
+    from django.urls import reverse
+
+    from noichinh.core.models import AuditEntry
+    from noichinh.core.permissions import Role
+    from noichinh.core.testkit import build_tree, make_user
+    from noichinh.petitions.models import Petition
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    tree = build_tree()
+    head = make_user("ld.tep", tree["prov_a"], [Role.HEAD])
+    specialist = make_user("cv.tep", tree["prov_a"], [Role.SPECIALIST])
+    outsider = make_user("cv.ngoai", tree["prov_b"], [Role.HEAD])
+    client = Client()
+    client.force_login(head)
+    response = client.post(
+        reverse("petitions:petition_add"),
+        {
+            "unit": tree["prov_a"].pk,
+            "received_on": "2/5/2024",
+            "channel": "post",
+            "kind": "denunciation",
+            "field": "land",
+            "subject": "Tố cáo sai phạm đất đai",
+            "petitioner_name": "Người Tố Cáo",
+            "complexity": "normal",
+            "attachment": SimpleUploadedFile("don-to-cao.pdf", b"%PDF-1.4 scanned letter"),
+        },
+    )
+    assert response.status_code == 302, response.context["form"].errors if response.context else ""
+    petition = Petition.objects.get()
+    url = reverse("petitions:petition_attachment", args=[petition.pk])
+    assert client.get(url).status_code == 200
+    assert AuditEntry.objects.filter(action="export", object_id=str(petition.pk)).exists()
+    client.force_login(specialist)
+    assert client.get(url).status_code == 404
+    assert (
+        url
+        not in client.get(reverse("petitions:petition_detail", args=[petition.pk])).content.decode()
+    )
+    client.force_login(outsider)
+    assert client.get(url).status_code == 404
+    bad = SimpleUploadedFile("virus.exe", b"MZ")
+    client.force_login(head)
+    response = client.post(
+        reverse("petitions:petition_edit", args=[petition.pk]), {"attachment": bad}
+    )
+    assert response.status_code in (200, 400)
