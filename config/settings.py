@@ -256,6 +256,19 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # One schema name per choice set where several fields share a name ("kind", "stage").
+    "ENUM_NAME_OVERRIDES": {
+        "CaseKindEnum": "noichinh.cases.choices.CaseKind",
+        "IssueKindEnum": "noichinh.cases.choices.IssueKind",
+        "StageEnum": "noichinh.cases.choices.Stage",
+        "StallStageEnum": "noichinh.cases.choices.STALL_STAGES",
+        "SuspensionReasonEnum": "noichinh.cases.choices.SuspensionReason",
+        "PetitionKindEnum": "noichinh.petitions.choices.PetitionKind",
+        "BallotKindEnum": "noichinh.awards.choices.BallotKind",
+        "ReviewKindEnum": "noichinh.campaigns.choices.ReviewKind",
+        "MeetingKindEnum": "noichinh.work.choices.MeetingKind",
+        "UnitKindEnum": "noichinh.units.choices.UnitKind",
+    },
 }
 
 # Background work: django-tasks with its database queue (`manage.py db_worker`).

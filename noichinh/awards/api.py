@@ -68,7 +68,7 @@ NominationResource.serializer = NominationSerializer
 BallotResource.serializer = BallotSerializer
 
 
-class OpenInput(serializers.Serializer):
+class OpenBallotInput(serializers.Serializer):
     kind = serializers.ChoiceField(choices=BallotKind.choices, default=BallotKind.SECRET)
 
 
@@ -104,10 +104,10 @@ class ReviewViewSet(viewset_for(AwardReviewResource)):  # type: ignore[misc]
             raise ValidationError({"detail": "No ballot is open."})
         return ballot
 
-    @extend_schema(request=OpenInput, responses=BallotSerializer)
+    @extend_schema(request=OpenBallotInput, responses=BallotSerializer)
     @action(detail=True, methods=["post"], url_path="open-ballot")
     def open_ballot(self, request: Request, pk: str | None = None) -> Response:
-        data = OpenInput(data=request.data)
+        data = OpenBallotInput(data=request.data)
         data.is_valid(raise_exception=True)
         ballot = services.ballot_open(
             user=request.user, review=self.get_object(), kind=data.validated_data["kind"]

@@ -58,6 +58,10 @@ class Stage(models.TextChoices):
     CLOSED = "closed", _("Closed")
 
 
+# The stages a stalled rule can be set for (a closed case is never stalled).
+STALL_STAGES = [c for c in Stage.choices if c[0] != Stage.CLOSED]
+
+
 class SuspensionReason(models.TextChoices):
     EXPERT_ASSESSMENT = "assessment", _("Awaiting expert assessment")
     ASSET_VALUATION = "valuation", _("Awaiting asset valuation")

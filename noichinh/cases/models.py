@@ -27,6 +27,7 @@ from noichinh.core.scoping import user_scope
 
 from . import rules
 from .choices import (
+    STALL_STAGES,
     CaseField,
     CaseKind,
     Conduct,
@@ -296,7 +297,7 @@ class StallRule(UnitOwned):
     stage = models.CharField(
         _("stage"),
         max_length=20,
-        choices=[c for c in Stage.choices if c[0] != Stage.CLOSED],
+        choices=STALL_STAGES,
     )
     no_event_days = models.PositiveIntegerField(
         _("days without an event"), validators=[MinValueValidator(1)]
