@@ -73,10 +73,7 @@ class AwardReviewResource(ModelResource):
 
 
 class _OfReview(ModelResource):
-    @classmethod
-    def prepare_write(cls, instance: models.Model) -> None:
-        if getattr(instance, "review_id", None):
-            instance.unit = instance.review.unit  # type: ignore[attr-defined]
+    owner_via = "review"
 
 
 @register

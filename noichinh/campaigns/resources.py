@@ -27,10 +27,7 @@ from .models import Campaign, Criterion, Review, Target, TargetChange, TargetReg
 class _OfCampaign(ModelResource):
     """Criteria and reviews belong to their campaign's unit."""
 
-    @classmethod
-    def prepare_write(cls, instance: models.Model) -> None:
-        if getattr(instance, "campaign_id", None):
-            instance.unit = instance.campaign.unit  # type: ignore[attr-defined]
+    owner_via = "campaign"
 
 
 @register
@@ -161,11 +158,7 @@ class TargetResource(ModelResource):
     url_prefix = "chi-tieu/"
     area = "campaigns"
 
-    @classmethod
-    def prepare_write(cls, instance: models.Model) -> None:
-        assert isinstance(instance, Target)
-        if instance.registration_id:
-            instance.unit = instance.registration.unit
+    owner_via = "registration"
 
     @classmethod
     def check_write(cls, user: Any, instance: models.Model, action: str) -> None:

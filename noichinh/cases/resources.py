@@ -178,11 +178,7 @@ class CaseResource(ModelResource):
 class _CasePart(ModelResource):
     """Events and suspensions: owned by their case's unit; every write refreshes the case."""
 
-    @classmethod
-    def prepare_write(cls, instance: models.Model) -> None:
-        case_id = getattr(instance, "case_id", None)
-        if case_id:
-            instance.unit = instance.case.unit  # type: ignore[attr-defined]
+    owner_via = "case"
 
     @classmethod
     def after_write(cls, instance: models.Model, before: dict[str, Any] | None) -> None:

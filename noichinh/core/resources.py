@@ -51,11 +51,16 @@ class ModelResource:
     select_related: ClassVar[Sequence[str]] = ()
     # The area of the side navigation this resource belongs to (see core.navigation).
     area: ClassVar[str] = ""
+    # A part of another record (a conclusion of its meeting, an event of its case) names that
+    # record's field here and is owned by its unit, whatever the form says.
+    owner_via: ClassVar[str] = ""
 
     @classmethod
     def prepare_write(cls, instance: models.Model) -> None:
         """Fill derived fields before validation (a document's number and type from its code).
         Raise ValidationError({field: message}) for input that cannot be read."""
+        if cls.owner_via and getattr(instance, f"{cls.owner_via}_id", None):
+            instance.unit = getattr(instance, cls.owner_via).unit  # type: ignore[attr-defined]
 
     @classmethod
     def after_write(cls, instance: models.Model, before: dict[str, Any] | None) -> None:

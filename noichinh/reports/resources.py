@@ -27,11 +27,7 @@ from .models import FormItem, FormSection, Indicator, ReportForm, Submission, Va
 class _FormPart(ModelResource):
     """Sections, items and rules belong to their form's unit."""
 
-    @classmethod
-    def prepare_write(cls, instance: models.Model) -> None:
-        form_id = getattr(instance, "form_id", None)
-        if form_id:
-            instance.unit = instance.form.unit  # type: ignore[attr-defined]
+    owner_via = "form"
 
 
 @register

@@ -93,11 +93,7 @@ class ConclusionResource(ModelResource):
     url_prefix = "ket-luan/"
     area = "work"
 
-    @classmethod
-    def prepare_write(cls, instance: models.Model) -> None:
-        assert isinstance(instance, Conclusion)
-        if instance.meeting_id:
-            instance.unit = instance.meeting.unit
+    owner_via = "meeting"
 
 
 class TaskFilterSet(django_filters.FilterSet):
@@ -227,11 +223,7 @@ class MilestoneResource(ModelResource):
     url_prefix = "moc/"
     area = "work"
 
-    @classmethod
-    def prepare_write(cls, instance: models.Model) -> None:
-        assert isinstance(instance, Milestone)
-        if instance.project_id:
-            instance.unit = instance.project.unit
+    owner_via = "project"
 
 
 class WorkProgrammeFilterSet(django_filters.FilterSet):
