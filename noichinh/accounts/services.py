@@ -18,9 +18,9 @@ from .models import RoleAssignment, RolePolicy, User, roles_requiring_two_factor
 
 def highest_rank_over(user: Any, path: str) -> int:
     """The highest role rank the user holds over the unit at `path`."""
-    from noichinh.core.scoping import _assignments
+    from noichinh.core.scoping import roles_held_on
 
-    ranks = [ROLE_RANK[Role(r)] for r, p in _assignments(user) if path.startswith(p)]
+    ranks = [ROLE_RANK[Role(r)] for r in roles_held_on(user, path)]
     return max(ranks, default=0)
 
 

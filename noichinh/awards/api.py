@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
@@ -101,7 +102,7 @@ class ReviewViewSet(viewset_for(AwardReviewResource)):  # type: ignore[misc]
     def _open(self, review: AwardReview) -> Ballot:
         ballot = review.ballots.filter(status=BallotStatus.OPEN).first()
         if ballot is None:
-            raise ValidationError({"detail": "No ballot is open."})
+            raise ValidationError({"detail": _("No ballot is open.")})
         return ballot
 
     @extend_schema(request=OpenBallotInput, responses=BallotSerializer)
@@ -126,7 +127,9 @@ class ReviewViewSet(viewset_for(AwardReviewResource)):  # type: ignore[misc]
         try:
             choices = {int(k): v for k, v in data.validated_data["choices"].items()}
         except ValueError:
-            raise ValidationError({"choices": "Keys are nomination ids."}) from None
+            raise ValidationError(
+                {"choices": _("The keys are the ids of the nominations.")}
+            ) from None
         services.ballot_cast(
             user=request.user, ballot=self._open(review), delegate=delegate, choices=choices
         )

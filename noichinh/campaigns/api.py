@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
@@ -149,10 +150,10 @@ def _int_param(request: Request, name: str, required: bool = True) -> int | None
     raw = request.query_params.get(name, "")
     if not raw:
         if required:
-            raise ValidationError({name: "Required."})
+            raise ValidationError({name: _("This parameter is required.")})
         return None
     if not raw.isdigit():
-        raise ValidationError({name: "A whole number is expected."})
+        raise ValidationError({name: _("A whole number is expected.")})
     return int(raw)
 
 
@@ -184,7 +185,9 @@ class ProgressView(APIView):
         if review_pk is not None:
             review = registration.campaign.reviews.filter(pk=review_pk).first()
             if review is None:
-                raise ValidationError({"review": "Not a review of this registration's campaign."})
+                raise ValidationError(
+                    {"review": _("The review must be of the registration's campaign.")}
+                )
         rows = progress.registration_progress(registration, review)
         body: dict[str, Any] = {
             "registration": registration.pk,

@@ -137,6 +137,13 @@ def user_roles(user: Any) -> set[str]:
     return {role for role, _path in _assignments(user)}
 
 
+def roles_held_on(user: Any, path: str) -> set[str]:
+    """The roles the user holds on the unit at `path` (through it or a unit above it)."""
+    if user is None or not user.is_authenticated:
+        return set()
+    return {role for role, held in _assignments(user) if path.startswith(held)}
+
+
 def can(user: Any, action: str, model: type[models.Model] | None = None) -> bool:
     """Does the user hold the action anywhere (to show a button or a menu entry)?"""
     return not user_scope(user, action, model).empty

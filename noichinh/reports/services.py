@@ -42,11 +42,7 @@ def _require_approver(user: Any, submission: Submission) -> None:
     _require(user, "approve", submission)
     path = submission.unit.path
     role = submission.form.approver_role
-    held = {
-        r
-        for r, p in scoping._assignments(user)  # the gate's cached assignments
-        if path.startswith(p)
-    }
+    held = scoping.roles_held_on(user, path)
     if role not in held and Role.SYSTEM_ADMIN not in held:
         raise PermissionDenied(_("Only the form's approver may do this."))
 

@@ -279,3 +279,21 @@ def test_the_sum_of_the_departments_against_the_committees_own_target(tree, setu
         committee, s["midterm"], on=D(2024, 1, 1), children=children
     )
     assert (row.target, row.actual, row.children_target, row.children_actual) == (4, 1, 3, 1)
+
+
+def test_the_progress_endpoint_answers_bad_input_with_a_reason(tree, setup, client) -> None:
+    s = setup
+    registration = _registration(tree["prov_a"], s, [(s["cases"], s["midterm"], 2)])
+    client.force_login(s["specialist_a"])
+    assert "registration" in client.get("/api/progress/").json()
+    bad = client.get("/api/progress/", {"registration": "abc"})
+    assert bad.status_code == 400 and "số nguyên" in str(bad.json()["registration"])
+    other = review_for(campaign_for(tree["root"], "Khác"), "final", D(2025, 10, 31))
+    wrong = client.get("/api/progress/", {"registration": registration.pk, "review": other.pk})
+    assert wrong.status_code == 400 and "review" in wrong.json()
+    good = client.get(
+        "/api/progress/", {"registration": registration.pk, "review": s["midterm"].pk}
+    )
+    assert good.json()["criteria"][0]["target"] == 2
+    client.force_login(make_user("cv.b", tree["prov_b"], [Role.SPECIALIST]))
+    assert client.get("/api/progress/", {"registration": registration.pk}).status_code == 404
