@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class CaseKind(models.TextChoices):
@@ -55,7 +56,8 @@ class Stage(models.TextChoices):
     FIRST_TRIAL = "first_trial", _("First-instance trial")
     APPEAL = "appeal", _("Appeal trial")
     ENFORCEMENT = "enforcement", _("Enforcement of judgment")
-    CLOSED = "closed", _("Closed")
+    # "Closed" alone is a dissolved unit ("Đã giải thể"); a case that ended is another word.
+    CLOSED = "closed", pgettext_lazy("case", "Closed")
 
 
 # The stages a stalled rule can be set for (a closed case is never stalled).
@@ -74,7 +76,7 @@ class StalledState(models.TextChoices):
     STALLED = "stalled", _("Stalled")
     SUSPENDED = "suspended", _("Suspended")
     ONGOING = "ongoing", _("Open")
-    CLOSED = "closed", _("Closed")
+    CLOSED = "closed", pgettext_lazy("case", "Closed")
 
 
 class IssueKind(models.TextChoices):

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from django.core.cache import cache
 from django.db.models import Q
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 
 from .choices import Stage
 
@@ -88,7 +88,7 @@ def stall_verdict(
 
 def verdict_text(verdict: StallVerdict, reason: str = "") -> str:
     if verdict.closed:
-        return _("Closed")
+        return pgettext("case", "Closed")
     if verdict.suspended:
         text = ngettext(
             "Suspended for %(days)d day", "Suspended for %(days)d days", verdict.days

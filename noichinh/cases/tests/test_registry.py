@@ -238,6 +238,13 @@ def test_the_timeline_moves_the_case_and_keeps_latest_figures(tree, specialist, 
     case.refresh_from_db()
     assert case.closed and case.closed_on == D(2024, 6, 1)
     assert _event(client, case, occurred_on="2/6/2024", stage="appeal").status_code == 400
+    # a case that ended reads "Đã kết thúc" on its page and in the list, never the word for a
+    # dissolved unit
+    page = client.get(reverse("cases:case_detail", args=[case.pk])).content.decode()
+    listing = client.get(reverse("cases:case_list") + "?q=Diễn biến").content.decode()
+    for html in (page, listing):
+        assert "Đã kết thúc" in html
+        assert "Đã giải thể" not in html
 
 
 def test_split_off_a_second_phase(tree, specialist, client) -> None:
