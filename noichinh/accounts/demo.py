@@ -21,16 +21,29 @@ DEMO_ACCOUNTS: list[tuple[str, str, str, str, str]] = [
     ("admin", "Quản trị hệ thống", "Quản trị viên", "BNCTW", Role.SYSTEM_ADMIN),
     ("trunguong", "Nguyễn Văn Trung", "Vụ trưởng", "BNCTW", Role.HEAD),
     ("nghean", "Trần Thị Hà", "Chuyên viên", "NA-BNCTU", Role.SPECIALIST),
-    ("quangbinh", "Lê Văn Bình", "Trưởng ban", "QB-BNCTU", Role.HEAD),
+    ("quangbinh", "Lê Văn Bình", "Phó Trưởng ban", "QT-BNCTU", Role.HEAD),
     ("quantri.nghean", "Phạm Văn Nam", "Chánh Văn phòng", "NA-BNCTU", Role.UNIT_ADMIN),
     ("quangtri", "Hoàng Thị Trị", "Phó Trưởng ban", "QT-BNCTU", Role.HEAD),
 ]
+
+# Dated assignments: username -> (unit code, role, from, until). The head of Quảng Bình held
+# the role until the merger (30/6/2025, the last day of Quảng Bình); from 1/7/2025 he is a
+# deputy head of the merged Quảng Trị committee (a head role there). Others from 1/1/2021.
+DATED: dict[str, list[tuple[str, str, dt.date, dt.date | None]]] = {
+    "quangbinh": [
+        ("QB-BNCTU", Role.HEAD, dt.date(2021, 1, 1), dt.date(2025, 6, 30)),
+        ("QT-BNCTU", Role.HEAD, dt.date(2025, 7, 1), None),
+    ],
+}
 
 DESCRIPTIONS = {
     "admin": "system administrator, whole tree",
     "trunguong": "head, Central Internal Affairs Commission (sees everything)",
     "nghean": "specialist, Nghệ An provincial committee",
-    "quangbinh": "head, Quảng Bình provincial committee (merged into Quảng Trị on 1/7/2025)",
+    "quangbinh": (
+        "head, Quảng Bình provincial committee until 30/6/2025; "
+        "from 1/7/2025 deputy head (head role) of the merged Quảng Trị committee"
+    ),
     "quantri.nghean": "unit administrator, Nghệ An provincial committee",
     "quangtri": "head, Quảng Trị provincial committee (includes former Quảng Bình)",
 }
@@ -47,13 +60,16 @@ def load(out: Any) -> None:
             user.save()
             audit_change(user=SYSTEM, instance=user, before=None, message="demo account")
             new += 1
-        if not RoleAssignment.objects.filter(user=user, unit=unit, role=role).exists():
-            object_create(
-                user=SYSTEM,
-                instance=RoleAssignment(
-                    user=user, unit=unit, role=role, valid_from=dt.date(2021, 1, 1)
-                ),
-            )
+        dated = DATED.get(username, [(unit_code, role, dt.date(2021, 1, 1), None)])
+        for code, dated_role, start, end in dated:
+            held = Unit.objects.get(code=code)
+            if not RoleAssignment.objects.filter(user=user, unit=held, role=dated_role).exists():
+                object_create(
+                    user=SYSTEM,
+                    instance=RoleAssignment(
+                        user=user, unit=held, role=dated_role, valid_from=start, valid_to=end
+                    ),
+                )
     out.write(f"accounts: {len(DEMO_ACCOUNTS)} demo accounts ({new} new)")
 
 

@@ -8,4 +8,7 @@ class CampaignsConfig(AppConfig):
     verbose_name = _("Emulation campaigns")
 
     def ready(self) -> None:
-        from . import resources  # noqa: F401
+        from . import (
+            handover,  # noqa: F401  (its kinds in core.handover)
+            resources,  # noqa: F401
+        )

@@ -8,4 +8,8 @@ class CasesConfig(AppConfig):
     verbose_name = _("Cases and security issues")
 
     def ready(self) -> None:
-        from . import counts, resources  # noqa: F401
+        from . import (  # noqa: F401
+            counts,
+            handover,
+            resources,
+        )

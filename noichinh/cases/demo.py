@@ -27,6 +27,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
+from noichinh.core.handover import ever_held_by_q
 from noichinh.core.scoping import SYSTEM
 from noichinh.core.services import object_create
 from noichinh.documents.models import Document
@@ -153,7 +154,9 @@ def _case(
     documents: Sequence[str] = (),
     **fields: Any,
 ) -> Case:
-    found = Case.objects.filter(unit=unit, title=title, origin__isnull=True).first()
+    found = Case.objects.filter(
+        ever_held_by_q(Case, unit), title=title, origin__isnull=True
+    ).first()
     if found is not None:
         return found
     fields.setdefault("conduct", Conduct.CORRUPTION)
@@ -416,7 +419,7 @@ def _issues(
         people = rng.choice([30, 50, 80, 120, 200, 350, 500])
         open_status = rng.choice([IssueStatus.ONGOING, IssueStatus.STABILISED])
         resolved_after = rng.randint(15, 120)
-        if SecurityIssue.objects.filter(unit=unit, title=title).exists():
+        if SecurityIssue.objects.filter(ever_held_by_q(SecurityIssue, unit), title=title).exists():
             continue
         _create(
             SecurityIssue(

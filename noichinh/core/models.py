@@ -51,6 +51,31 @@ class UnitOwned(Record):
     class Meta:
         abstract = True
 
+    def full_clean(
+        self,
+        exclude: Any = None,
+        validate_unique: bool = True,
+        validate_constraints: bool = True,
+    ) -> None:
+        """The model's own validation, then the closed-unit guard (core.handover): a unit
+        whose last day is before the record's date takes no new record, on every write path."""
+        from django.core.exceptions import ValidationError
+
+        from .handover import check_unit_open
+
+        errors: dict[str, Any] = {}
+        try:
+            super().full_clean(exclude, validate_unique, validate_constraints)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        if "unit" not in (exclude or ()) and "unit" not in errors:
+            try:
+                check_unit_open(self)
+            except ValidationError as error:
+                errors = error.update_error_dict(errors)
+        if errors:
+            raise ValidationError(errors)
+
 
 class AuditAction(models.TextChoices):
     CREATE = "create", _("Created")
@@ -128,6 +153,31 @@ class AuditHead(models.Model):
 
     def __str__(self) -> str:
         return f"audit head {self.last_id}"
+
+
+class Handover(models.Model):
+    """A record handed over from a closing unit to its heir (core.handover): who held it until
+    the day before `on`. The counts of past days attribute the record to that unit."""
+
+    object_type = models.CharField(_("record type"), max_length=100)
+    object_id = models.BigIntegerField(_("record id"))
+    from_unit = models.ForeignKey(
+        "units.Unit", on_delete=models.PROTECT, related_name="+", verbose_name=_("handed over by")
+    )
+    to_unit = models.ForeignKey(
+        "units.Unit", on_delete=models.PROTECT, related_name="+", verbose_name=_("handed over to")
+    )
+    on = models.DateField(_("held from"))
+    created_at = models.DateTimeField(_("time"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["on", "id"]
+        verbose_name = _("hand-over")
+        verbose_name_plural = _("hand-overs")
+        indexes = [models.Index(fields=["object_type", "on", "object_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.object_type}#{self.object_id} {self.from_unit_id}->{self.to_unit_id}"
 
 
 class ScheduledRun(models.Model):

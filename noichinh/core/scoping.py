@@ -77,7 +77,8 @@ def roles_for(model: type[models.Model] | None, action: str) -> frozenset[str]:
 
 
 def _assignments(user: Any) -> list[tuple[str, str]]:
-    """(role, unit path) of the user's active assignments, cached on the user object."""
+    """(role, unit path) of the user's active assignments on units in force, cached on the
+    user object."""
     cached = getattr(user, "_noichinh_assignments", None)
     if cached is None:
         assignment = apps.get_model("accounts", "RoleAssignment")
@@ -85,6 +86,8 @@ def _assignments(user: Any) -> list[tuple[str, str]]:
         cached = list(
             assignment.objects.filter(user=user, valid_from__lte=today)
             .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=today))
+            # A role on a closed unit ends with it (a hand-over may carry it to the heir).
+            .filter(Q(unit__valid_to__isnull=True) | Q(unit__valid_to__gte=today))
             .values_list("role", "unit__path")
         )
         user._noichinh_assignments = cached

@@ -8,4 +8,5 @@ class DocumentsConfig(AppConfig):
     verbose_name = _("Documents")
 
     def ready(self) -> None:
-        from . import resources  # noqa: F401
+        # resources: the pages and API; handover: documents are dated for core.handover
+        from . import handover, resources  # noqa: F401

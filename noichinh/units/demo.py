@@ -12,11 +12,14 @@ from noichinh.core.scoping import SYSTEM
 
 from . import services
 from .choices import UnitKind
+from .clusters import cluster_members_set
 from .models import Cluster, Unit
 
 START = dt.date(2013, 1, 1)
 REORG = dt.date(2025, 7, 1)
 REORG_DOC = "60-NQ/TW"
+# The State decision that merged the provinces, implementing 60-NQ/TW.
+MERGER_DOC = "202/2025/QH15"
 
 # (code, province name, centrally-run city?) as of 2024.
 PROVINCES: list[tuple[str, str, bool]] = [
@@ -182,7 +185,10 @@ def load(out: Any) -> None:
             unit=root, code="CUM-III", name="Cụm thi đua số III", region="Miền Trung và Tây Nguyên"
         )
         object_create(user=SYSTEM, instance=cluster)
-        cluster.members.set([provinces[c] for c in CLUSTER_III])
+        # Members since their beginning; a past review's table reads the members of its date.
+        cluster_members_set(
+            user=SYSTEM, cluster=cluster, units=[provinces[c] for c in CLUSTER_III], on=START
+        )
 
     # 1/1/2025: Thừa Thiên Huế became the centrally-run city of Huế.
     hue = provinces["TTH"]
@@ -218,8 +224,11 @@ def load(out: Any) -> None:
                 sources=sources,
                 target=target,
                 on=REORG,
-                document=REORG_DOC,
-                note="Sắp xếp, hợp nhất tỉnh theo Nghị quyết 60-NQ/TW",
+                document=MERGER_DOC,
+                note=(
+                    "Sắp xếp, hợp nhất tỉnh theo Nghị quyết 60-NQ/TW ngày 12/4/2025 và "
+                    "Nghị quyết 202/2025/QH15 ngày 12/6/2025"
+                ),
             )
     active = Unit.objects.filter(kind=UnitKind.PROVINCIAL).active().count()
     out.write(

@@ -16,6 +16,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from noichinh.core.audit import audit_record, diff, snapshot
+from noichinh.core.handover import (
+    HandoverPlan,
+    closing_units,
+    handover_perform,
+    handover_preview,
+    heir_of,
+)
 from noichinh.core.models import AuditAction
 from noichinh.core.scoping import user_scope
 
@@ -233,15 +240,54 @@ def _close(
     _audit(user, unit, before, why)
 
 
+def close_heir(unit: Unit, successor: Unit | None = None) -> Unit | None:
+    """Who takes over what a closing unit holds: the successor named, else the unit above it
+    in force (the heir rule of the tree of a day, core.counts.tree_on)."""
+    if successor is not None:
+        return successor
+    return heir_of(unit.parent) if unit.parent is not None else None
+
+
+def unit_close_preview(*, unit: Unit, on: dt.date, successor: Unit | None = None) -> HandoverPlan:
+    """What closing `unit` (and its subunits in force) from `on` hands over, and to whom."""
+    return handover_preview(sources=closing_units(unit), heir=close_heir(unit, successor), on=on)
+
+
 @transaction.atomic
-def unit_close(*, user: Any, unit: Unit, on: dt.date, document: str = "", note: str = "") -> Unit:
-    """Close a unit and its active subunits from `on` (the last day in force is the day before)."""
+def unit_close(
+    *,
+    user: Any,
+    unit: Unit,
+    on: dt.date,
+    document: str = "",
+    note: str = "",
+    successor: Unit | None = None,
+    carry_roles: bool = False,
+) -> Unit:
+    """Close a unit and its active subunits from `on` (the last day in force is the day before).
+    What they still hold (open cases, petitions, tasks, roles...) goes to `successor`, or to the
+    unit above in force, in the same transaction (core.handover)."""
     _require_manage(user, unit)
     _require_active(unit, on)
+    if successor is not None:
+        _require_manage(user, successor)
+        _require_active(successor, on)
+        if successor.path.startswith(unit.path):
+            raise ValidationError(
+                {"successor": _("The successor cannot be the unit or one of its subunits.")}
+            )
+    sources = closing_units(unit)
     event = _event(EventKind.CLOSED, on, user, document, note, sources=[unit])
     for child in unit.descendants().active().order_by("-depth"):
         _close(user, child, on, None, event, _("Closed with %(unit)s") % {"unit": unit})
-    _close(user, unit, on, None, event, _("Closed"))
+    _close(user, unit, on, successor, event, _("Closed"))
+    handover_perform(
+        user=user,
+        sources=sources,
+        heir=close_heir(unit, successor),
+        on=on,
+        carry_roles=carry_roles,
+    )
     return unit
 
 
@@ -255,12 +301,15 @@ def unit_merge(
     document: str = "",
     note: str = "",
     new_name: str = "",
+    carry_roles: bool = False,
 ) -> UnitEvent:
     """Merge `sources` into `target` from `on`.
 
     The sources close (their last day is the day before), name the target as what they became,
     and move under it, so the target's users inherit their records and history; their active
-    subunits continue under the target. The target may be renamed in the same decision.
+    subunits continue under the target. The target may be renamed in the same decision. What
+    the sources still hold is handed over to the target (core.handover); their role
+    assignments end, or go to the target with `carry_roles`.
     """
     sources = [s for s in sources if s.pk != target.pk]
     if not sources:
@@ -304,7 +353,13 @@ def unit_merge(
         target.save()
         _audit(user, target, target_before, _("Renamed in a merger"))
     _new_version(target, on, event)
+    handover_perform(user=user, sources=sources, heir=target, on=on, carry_roles=carry_roles)
     return event
+
+
+def unit_merge_preview(*, sources: Sequence[Unit], target: Unit, on: dt.date) -> HandoverPlan:
+    """What merging `sources` into `target` from `on` hands over to the target."""
+    return handover_preview(sources=[s for s in sources if s.pk != target.pk], heir=target, on=on)
 
 
 @transaction.atomic
@@ -317,10 +372,16 @@ def unit_split(
     close_source: bool = True,
     document: str = "",
     note: str = "",
+    receiver: int = 0,
+    carry_roles: bool = False,
 ) -> list[Unit]:
-    """Split `source` into new units (code, name) beside it; the source closes unless kept."""
+    """Split `source` into new units (code, name) beside it; the source closes unless kept.
+    A closing source hands over what it holds to the part numbered `receiver` (the first by
+    default), in the same transaction (core.handover)."""
     if len(parts) < (2 if close_source else 1):
         raise ValidationError(_("A split needs at least two new units (or one if the unit stays)."))
+    if not 0 <= receiver < len(parts):
+        raise ValidationError({"receiver": _("Choose one of the new units.")})
     _require_manage(user, source)
     _require_active(source, on)
     created = [
@@ -346,4 +407,16 @@ def unit_split(
             ngettext("Split into %(n)d unit", "Split into %(n)d units", len(created))
             % {"n": len(created)},
         )
+        handover_perform(
+            user=user,
+            sources=[source],
+            heir=created[receiver],
+            on=on,
+            carry_roles=carry_roles,
+        )
     return created
+
+
+def unit_split_preview(*, source: Unit, on: dt.date) -> HandoverPlan:
+    """What a closing split source hands over (to the receiving part, not created yet)."""
+    return handover_preview(sources=[source], heir=None, on=on, pending=True)

@@ -161,6 +161,80 @@ def _perform(
     return _service_page(request, unit, form, title, submit, danger)
 
 
+def _plan_groups(plan: Any) -> list[dict[str, Any]]:
+    """The preview by kind, each record with its link (when it has a page) and its line."""
+    from django.urls import NoReverseMatch, reverse
+
+    from noichinh.core.resources import registry
+
+    groups = []
+    for group in plan.groups:
+        if not group.items:
+            continue
+        resource = registry.for_model(group.kind.model)
+        rows = []
+        for item in group.items:
+            url = ""
+            if resource is not None and "detail" in resource.actions():
+                try:
+                    url = reverse(resource.url_name("detail"), args=[item.record.pk])
+                except NoReverseMatch:
+                    url = ""
+            rows.append(
+                {"record": item.record, "url": url, "detail": item.detail, "kept": item.blocked}
+            )
+        groups.append(
+            {
+                "label": group.kind.label,
+                "moving": len(group.moving),
+                "staying": len(group.staying),
+                "rows": rows,
+            }
+        )
+    return groups
+
+
+def _perform_handover(
+    request: HttpRequest,
+    unit: Unit,
+    form: Any,
+    preview: Any,
+    perform: Any,
+    done: Any,
+    title: str,
+    submit: str,
+) -> HttpResponse:
+    """A reorganisation that closes units: a valid POST first shows what will be handed over
+    (by kind, with counts and links) and asks for the confirmation; the confirmed POST runs
+    the service (one transaction) and shows what moved."""
+    if request.method == "POST" and form.is_valid():
+        plan = _run(request, form, lambda: preview(form.cleaned_data))
+        if plan is not None and request.POST.get("confirm") == "1":
+            result = _run(request, form, lambda: perform(form.cleaned_data))
+            if result is not None:
+                messages.success(request, done(result))
+                return render(
+                    request,
+                    "units/unit_handover_done.html",
+                    {"unit": unit, "title": title, "plan": plan, "groups": _plan_groups(plan)},
+                )
+        if plan is not None and not form.errors:
+            return render(
+                request,
+                "units/unit_service.html",
+                {
+                    "unit": unit,
+                    "form": form,
+                    "title": title,
+                    "submit": _("Confirm and hand over"),
+                    "danger": True,
+                    "plan": plan,
+                    "groups": _plan_groups(plan),
+                },
+            )
+    return _service_page(request, unit, form, title, submit, True)
+
+
 @login_required
 def unit_add(request: HttpRequest) -> HttpResponse:
     if not can(request.user, "manage_units", Unit):
@@ -240,10 +314,11 @@ def unit_move(request: HttpRequest, pk: int) -> HttpResponse:
 def unit_merge(request: HttpRequest, pk: int) -> HttpResponse:
     unit = _managed_unit(request, pk)
     form = UnitMergeForm(request.POST or None, user=request.user, unit=unit)
-    return _perform(
+    return _perform_handover(
         request,
         unit,
         form,
+        lambda d: services.unit_merge_preview(sources=list(d["sources"]), target=unit, on=d["on"]),
         lambda d: services.unit_merge(
             user=request.user,
             sources=list(d["sources"]),
@@ -252,11 +327,11 @@ def unit_merge(request: HttpRequest, pk: int) -> HttpResponse:
             document=d["document"],
             note=d["note"],
             new_name=d["new_name"],
+            carry_roles=d["carry_roles"],
         ),
         lambda _event: _("Merged into “%(name)s”.") % {"name": unit},
         _("Merge units into this one"),
         _("Merge"),
-        danger=True,
     )
 
 
@@ -264,11 +339,11 @@ def unit_merge(request: HttpRequest, pk: int) -> HttpResponse:
 def unit_split(request: HttpRequest, pk: int) -> HttpResponse:
     unit = _managed_unit(request, pk)
     form = UnitSplitForm(request.POST or None)
-    return _perform(
-        request,
-        unit,
-        form,
-        lambda d: services.unit_split(
+
+    def perform(d: dict[str, Any]) -> Any:
+        if d["receiver"] > len(d["parts"]):
+            raise ValidationError({"receiver": _("Choose one of the new units.")})
+        return services.unit_split(
             user=request.user,
             source=unit,
             parts=d["parts"],
@@ -276,34 +351,59 @@ def unit_split(request: HttpRequest, pk: int) -> HttpResponse:
             close_source=not d["keep_source"],
             document=d["document"],
             note=d["note"],
-        ),
+            receiver=d["receiver"] - 1,
+            carry_roles=d["carry_roles"],
+        )
+
+    if request.method == "POST" and form.is_valid() and form.cleaned_data["keep_source"]:
+        # The unit stays: nothing is handed over.
+        return _perform(
+            request,
+            unit,
+            form,
+            perform,
+            lambda created: (
+                ngettext("Split into %(n)d unit.", "Split into %(n)d units.", len(created))
+                % {"n": len(created)}
+            ),
+            _("Split"),
+            _("Split"),
+            danger=True,
+        )
+    return _perform_handover(
+        request,
+        unit,
+        form,
+        lambda d: services.unit_split_preview(source=unit, on=d["on"]),
+        perform,
         lambda created: (
             ngettext("Split into %(n)d unit.", "Split into %(n)d units.", len(created))
             % {"n": len(created)}
         ),
         _("Split"),
         _("Split"),
-        danger=True,
     )
 
 
 @login_required
 def unit_close(request: HttpRequest, pk: int) -> HttpResponse:
     unit = _managed_unit(request, pk)
-    form = UnitCloseForm(request.POST or None)
-    return _perform(
+    form = UnitCloseForm(request.POST or None, user=request.user, unit=unit)
+    return _perform_handover(
         request,
         unit,
         form,
+        lambda d: services.unit_close_preview(unit=unit, on=d["on"], successor=d["successor"]),
         lambda d: services.unit_close(
             user=request.user,
             unit=unit,
             on=d["on"],
             document=d["document"],
             note=d["note"],
+            successor=d["successor"],
+            carry_roles=d["carry_roles"],
         ),
         lambda closed: _("Closed “%(name)s”.") % {"name": closed},
         _("Close the unit"),
         _("Close"),
-        danger=True,
     )

@@ -30,7 +30,11 @@ def test_reorganisation_2025(demo):
     assert quang_binh.path.startswith(quang_tri.path)
     lam_dong = Unit.objects.get(code="LD-BNCTU")
     assert set(lam_dong.predecessors.values_list("code", flat=True)) == {"DNO-BNCTU", "BTH-BNCTU"}
-    assert UnitEvent.objects.filter(kind=EventKind.MERGED, date=dt.date(2025, 7, 1)).count() == 23
+    merged = UnitEvent.objects.filter(kind=EventKind.MERGED, date=dt.date(2025, 7, 1))
+    assert merged.count() == 23
+    # the provinces were merged by the National Assembly's 202/2025/QH15, implementing 60-NQ/TW
+    assert set(merged.values_list("document", flat=True)) == {"202/2025/QH15"}
+    assert all("60-NQ/TW" in e.note and "202/2025/QH15" in e.note for e in merged)
     assert Unit.objects.get(code="TTH-BNCTU").name == "Ban Nội chính Thành ủy Huế"
 
 
@@ -79,3 +83,54 @@ def test_cluster_page_lists_members_with_what_they_became(demo, client):
     assert len(members) == 13
     assert members["QB-BNCTU"].successor.code == "QT-BNCTU"
     assert "Ban Nội chính Tỉnh ủy Quảng Trị" in page.content.decode()
+
+
+def test_no_open_record_remains_on_a_unit_closed_before_today(demo):
+    """The demo's 2025 merger hands over what the closed committees and district groups held:
+    nothing open stays with them, overdue forever."""
+    from django.utils import timezone
+
+    from noichinh.campaigns.models import TargetRegistration
+    from noichinh.cases.choices import IssueStatus, Stage
+    from noichinh.cases.models import Case, SecurityIssue
+    from noichinh.core.models import Handover
+    from noichinh.petitions.choices import PetitionStatus
+    from noichinh.petitions.models import Petition
+    from noichinh.work.choices import TaskStatus
+    from noichinh.work.models import Task
+
+    today = timezone.localdate()
+    closed = Unit.objects.filter(valid_to__lt=today)
+    assert not Case.objects.filter(unit__in=closed).exclude(stage=Stage.CLOSED).exists()
+    assert (
+        not SecurityIssue.objects.filter(unit__in=closed)
+        .exclude(status=IssueStatus.RESOLVED)
+        .exists()
+    )
+    assert not Petition.objects.filter(
+        unit__in=closed, status__in=[PetitionStatus.RECEIVED, PetitionStatus.ACCEPTED]
+    ).exists()
+    assert not Task.objects.filter(unit__in=closed, status=TaskStatus.OPEN).exists()
+    assert not TargetRegistration.objects.filter(
+        unit__in=closed, campaign__end_on__gte=today
+    ).exists()
+    quang_binh = Unit.objects.get(code="QB-BNCTU")
+    moved = Handover.objects.filter(from_unit=quang_binh)
+    assert moved.exists() and {h.on for h in moved} == {dt.date(2025, 7, 1)}
+
+
+def test_quang_binh_head_role_ends_with_the_merger(demo, client):
+    from noichinh.accounts.models import RoleAssignment, User
+    from noichinh.core.scoping import user_scope
+
+    user = User.objects.get(username="quangbinh")
+    held = {
+        a.unit.code: (a.valid_from, a.valid_to)
+        for a in RoleAssignment.objects.filter(user=user).select_related("unit")
+    }
+    assert held == {
+        "QB-BNCTU": (dt.date(2021, 1, 1), dt.date(2025, 6, 30)),
+        "QT-BNCTU": (dt.date(2025, 7, 1), None),
+    }
+    scope = user_scope(user, "view")
+    assert scope.paths == (Unit.objects.get(code="QT-BNCTU").path,)

@@ -45,7 +45,23 @@ def test_merge_page_merges(client, tree, sysadmin):
             "note": "Hợp nhất",
         },
     )
-    assert response.status_code == 302
+    # First what will be handed over, then the confirmation does it.
+    assert response.status_code == 200 and response.context["plan"] is not None
+    assert 'name="confirm"' in response.content.decode()
+    assert Unit.objects.get(pk=tree["prov_a"].pk).is_active
+    response = client.post(
+        url,
+        {
+            "sources": [tree["prov_a"].pk],
+            "on": "01/07/2025",
+            "document": "60-NQ/TW",
+            "note": "Hợp nhất",
+            "confirm": "1",
+        },
+    )
+    assert response.status_code == 200
+    assert "units/unit_handover_done.html" in [t.name for t in response.templates]
+    assert not Unit.objects.get(pk=tree["prov_a"].pk).is_active
     page = client.get(reverse("units:unit_detail", args=[tree["prov_a"].pk]))
     assert tree["prov_b"].name in page.content.decode()
     assert "60-NQ/TW" in page.content.decode()

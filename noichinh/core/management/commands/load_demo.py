@@ -31,6 +31,14 @@ class Command(BaseCommand):
                             continue
                         raise
                     module.load(self.stdout)
+                # The 2025 reorganisation's hand-over, once every registry is loaded: what the
+                # closed units still hold goes to their heirs (core.handover).
+                from noichinh.core.handover import handover_pending
+                from noichinh.core.scoping import SYSTEM
+
+                plans = handover_pending(user=SYSTEM)
+                moved = sum(plan.total for plan in plans)
+                self.stdout.write(f"hand-over: {moved} records from {len(plans)} closed units")
         finally:
             request_context.reset(token)
         from noichinh.accounts.demo import print_accounts
