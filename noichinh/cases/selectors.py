@@ -10,8 +10,9 @@ from urllib.parse import urlencode
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import Substr
 
+from noichinh.core.counts import branches_on, tree_on, with_holder, within_on
 from noichinh.core.scoping import ScopedQuerySet
-from noichinh.units.models import Unit
+from noichinh.units.models import Unit, names_on
 
 from . import rules
 from .choices import CaseField, Conduct, Detection, IssueStatus, MonitoringLevel, Stage
@@ -91,28 +92,53 @@ def case_totals(
     start: dt.date,
     end: dt.date,
     by: str,
+    as_of: dt.date | None = None,
 ) -> tuple[list[TotalRow], TotalRow]:
     """Cases detected in [start, end] in the unit's subtree, grouped by stage, field or the
     units directly below `unit` (each row with the list filters that show its records), and
-    the total. One query per call."""
-    base = (
-        Case.objects.restrict(user, "view")
-        .within(unit)
-        .filter(detected_on__gte=start, detected_on__lte=end)
+    the total.
+
+    With `as_of` (a past window's last day) the subtree and its branches are those of that day:
+    Quảng Trị's 2023 figures do not include Quảng Bình, merged into it in 2025, exactly as the
+    campaign's midterm review counts them (`core.counts.within_on`, the one rule)."""
+    tree = tree_on(as_of) if as_of is not None else None
+    base = within_on(Case.objects.restrict(user, "view"), unit, as_of, tree=tree).filter(
+        detected_on__gte=start, detected_on__lte=end
     )
+    day = {"ngay": f"{as_of:%d/%m/%Y}"} if as_of is not None else {}
     rows: list[TotalRow] = []
     if by == "stage":
         found = {r["stage"]: r for r in base.values("stage").annotate(**_AGGREGATES)}
         for value, label in Stage.choices:
             if value in found:
-                params = {"stage": value, "trong": str(unit.pk)}
+                params = {"stage": value, "trong": str(unit.pk), **day}
                 rows.append(_row(value, str(label), found[value], params))
     elif by == "field":
         found = {r["field"]: r for r in base.values("field").annotate(**_AGGREGATES)}
         for value, label in CaseField.choices:
             if value in found:
-                params = {"field": value, "trong": str(unit.pk)}
+                params = {"field": value, "trong": str(unit.pk), **day}
                 rows.append(_row(value, str(label), found[value], params))
+    elif tree is not None:
+        # The branches of the tree of that day: each unit's records go to the child of `unit`
+        # whose subtree held it then (one query per call, summed here).
+        branch_of = branches_on(unit, as_of, tree)  # type: ignore[arg-type]
+        sums: dict[int, dict[str, int]] = {}
+        grouped, holder = with_holder(base.order_by(), as_of)
+        for r in grouped.values(holder).annotate(**_AGGREGATES).order_by():
+            branch = branch_of.get(r[holder], unit.pk)
+            into = sums.setdefault(branch, dict.fromkeys(_AGGREGATES, 0))
+            for name in _AGGREGATES:
+                into[name] += int(r[name] or 0)
+        names = names_on(list(sums), as_of)  # type: ignore[arg-type]
+        for branch, values in sums.items():
+            if branch == unit.pk:  # records owned by `unit` itself
+                rows.append(_row(str(branch), str(unit), values, {"unit": str(unit.pk)}))
+            else:
+                params = {"trong": str(branch), **day}
+                name = names[branch].name if branch in names else str(Unit.objects.get(pk=branch))
+                rows.append(_row(str(branch), name, values, params))
+        rows.sort(key=lambda r: (-r.cases, r.label))
     else:
         width = len(unit.path) + 8  # the child's path segment: 7 digits and a dot
         grouped = (
@@ -150,11 +176,13 @@ def case_headline(*, user: Any, unit: Unit | None, on: dt.date) -> dict[str, int
     return {k: int(v or 0) for k, v in counts.items()}
 
 
-def issue_totals(*, user: Any, unit: Unit, start: dt.date, end: dt.date) -> list[dict[str, Any]]:
-    """Security issues advised on in [start, end], by kind and status."""
+def issue_totals(
+    *, user: Any, unit: Unit, start: dt.date, end: dt.date, as_of: dt.date | None = None
+) -> list[dict[str, Any]]:
+    """Security issues advised on in [start, end], by kind and status (on the tree of `as_of`,
+    as `case_totals`)."""
     return list(
-        SecurityIssue.objects.restrict(user, "view")
-        .within(unit)
+        within_on(SecurityIssue.objects.restrict(user, "view"), unit, as_of)
         .filter(advised_on__gte=start, advised_on__lte=end)
         .values("kind")
         .annotate(

@@ -183,6 +183,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         form = SummaryForm(initial={"start": start, "end": end, "by": by})
     unit = base_unit(request, Case)
     case_list = reverse("cases:case_list")
+    # A past window is read on the tree of its last day (a record counts for the unit that
+    # held it then), and the lists behind its numbers too.
+    as_of = end if end < today else None
+    tree_query = f"&ngay={as_of:%d/%m/%Y}" if as_of is not None else ""
     context: dict[str, Any] = {
         "form": form,
         "today": today,
@@ -192,13 +196,18 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "unit": unit,
         "case_list": case_list,
         "issue_list": reverse("cases:securityissue_list"),
-        "period_query": f"detected_after={start:%d/%m/%Y}&detected_before={end:%d/%m/%Y}",
-        "issue_period_query": f"advised_after={start:%d/%m/%Y}&advised_before={end:%d/%m/%Y}",
+        "period_query": f"detected_after={start:%d/%m/%Y}&detected_before={end:%d/%m/%Y}"
+        + tree_query,
+        "issue_period_query": f"advised_after={start:%d/%m/%Y}&advised_before={end:%d/%m/%Y}"
+        + tree_query,
+        "as_of": as_of,
         "crumbs": [(_("Summary of cases and matters"), None)],
     }
     if unit is not None:
-        rows, total = selectors.case_totals(user=user, unit=unit, start=start, end=end, by=by)
-        issue_rows = selectors.issue_totals(user=user, unit=unit, start=start, end=end)
+        rows, total = selectors.case_totals(
+            user=user, unit=unit, start=start, end=end, by=by, as_of=as_of
+        )
+        issue_rows = selectors.issue_totals(user=user, unit=unit, start=start, end=end, as_of=as_of)
         kinds = dict(IssueKind.choices)
         for row in issue_rows:
             row["label"] = kinds.get(row["kind"], row["kind"])

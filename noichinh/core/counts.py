@@ -33,6 +33,7 @@ from urllib.parse import urlencode
 
 from django.apps import apps
 from django.db import models
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 
 Narrow = Callable[[models.QuerySet[Any]], models.QuerySet[Any]]
@@ -125,6 +126,29 @@ def subtree_ids_on(unit: Any, day: dt.date, tree: Tree | None = None) -> list[in
     return found
 
 
+def within_on(
+    queryset: models.QuerySet[Any],
+    unit: Any,
+    day: dt.date | None,
+    path_lookup: str | None = None,
+    tree: Tree | None = None,
+) -> models.QuerySet[Any]:
+    """Narrow `queryset` to `unit`'s subtree as the tree was on `day` (today's tree when `day`
+    is None). Every figure of a past period and the list behind it use this one rule: a record
+    counts for the unit that held it then."""
+    lookup = path_lookup or queryset.model.scope_path_lookup
+    if day is None:
+        return queryset.filter(**{f"{lookup}__startswith": unit.path})
+    owner = lookup.removesuffix("__path")
+    ids = subtree_ids_on(unit, day, tree)
+    if owner == "unit":
+        # A record handed over after that day counts for the unit that held it then.
+        from .handover import held_on_q
+
+        return queryset.filter(held_on_q(queryset.model, ids, day))
+    return queryset.filter(**{f"{owner}__in": ids})
+
+
 def count_queryset(
     key: str,
     *,
@@ -140,15 +164,12 @@ def count_queryset(
     computations such as a campaign's progress pass no user).
 
     With `as_of`, the subtree is the one of that day (`subtree_ids_on`) rather than today's: a
-    2023 review of Quảng Trị does not count Quảng Bình, merged into it in 2025."""
+    2023 review of Quảng Trị does not count Quảng Bình, merged into it in 2025; and a record
+    handed over since counts for the unit that held it on that day (core.handover)."""
     count = get_count(key)
     manager = count.model._default_manager
     queryset = manager.restrict(user, "view") if user is not None else manager.all()  # type: ignore[attr-defined]
-    if as_of is not None:
-        owner = count.path_lookup.removesuffix("__path")
-        queryset = queryset.filter(**{f"{owner}__in": subtree_ids_on(unit, as_of, tree)})
-    else:
-        queryset = queryset.filter(**{f"{count.path_lookup}__startswith": unit.path})
+    queryset = within_on(queryset, unit, as_of, count.path_lookup, tree)
     if start is not None:
         queryset = queryset.filter(**{f"{count.date_field}__gte": start})
     if end is not None:
@@ -171,15 +192,99 @@ def count_value(
     ).count()
 
 
-def records_url(key: str, *, unit: Any, start: dt.date | None, end: dt.date | None) -> str:
-    """The list page showing the records behind the number ("" if the count has no list)."""
+def records_url(
+    key: str,
+    *,
+    unit: Any,
+    start: dt.date | None,
+    end: dt.date | None,
+    as_of: dt.date | None = None,
+) -> str:
+    """The list page showing the records behind the number ("" if the count has no list).
+    Give the same `as_of` as the count: the list then narrows to the subtree of that day
+    (`ngay=`), so the number on the page and the rows behind it are the same records."""
     count = get_count(key)
     if not count.list_url_name:
         return ""
     params: dict[str, str] = {"trong": str(unit.pk), **count.list_params}
+    if as_of is not None:
+        params["ngay"] = f"{as_of:%d/%m/%Y}"
     after, before = count.date_params
     if after and start is not None:
         params[after] = f"{start:%d/%m/%Y}"
     if before and end is not None:
         params[before] = f"{end:%d/%m/%Y}"
     return f"{reverse(count.list_url_name)}?{urlencode(params)}"
+
+
+def count_by_branch(
+    key: str,
+    *,
+    unit: Any,
+    start: dt.date | None,
+    end: dt.date | None,
+    user: Any = None,
+    as_of: dt.date | None = None,
+    tree: Tree | None = None,
+) -> dict[int, int]:
+    """The count for each unit directly below `unit` (its branch, on the tree of `as_of`, else
+    today's), in one query: {child id: n}, with `unit.pk` for the records the unit owns itself.
+    The figures add up to `count_value` with the same arguments, record for record."""
+    from django.utils import timezone
+
+    day = as_of or timezone.localdate()
+    tree = tree if tree is not None else tree_on(day)
+    branch_of = branches_on(unit, day, tree)
+    count = get_count(key)
+    owner = count.path_lookup.removesuffix("__path")
+    queryset = count_queryset(
+        key, unit=unit, start=start, end=end, user=user, as_of=as_of, tree=tree
+    ).order_by()
+    queryset, holder = with_holder(queryset, as_of, owner)
+    rows = queryset.values(holder).annotate(n=models.Count("pk"))
+    found: dict[int, int] = {}
+    for row in rows:
+        branch = branch_of.get(row[holder], unit.pk)
+        found[branch] = found.get(branch, 0) + row["n"]
+    return found
+
+
+def branches_on(unit: Any, day: dt.date, tree: Tree) -> dict[int, int]:
+    """{unit id: the child of `unit` whose subtree holds it} on the tree of `day`."""
+    branch_of: dict[int, int] = {}
+    for child_id in tree.get(unit.pk, []):
+        for member in subtree_ids_on(_Ref(child_id), day, tree):
+            branch_of[member] = child_id
+    return branch_of
+
+
+def with_holder(
+    queryset: models.QuerySet[Any], as_of: dt.date | None, owner: str = "unit"
+) -> tuple[models.QuerySet[Any], str]:
+    """`queryset` annotated with the unit that held each record on `as_of`, and the name of
+    that value: the giver of its first hand-over after that day, else its owner. Group by it
+    to put a past window's records under the branches of that day."""
+    if as_of is None or owner != "unit":
+        return queryset, f"{owner}_id"
+    from .models import Handover
+
+    first_giver = (
+        Handover.objects.filter(
+            object_type=queryset.model._meta.label_lower,
+            object_id=models.OuterRef("pk"),
+            on__gt=as_of,
+        )
+        .order_by("on", "pk")
+        .values("from_unit_id")[:1]
+    )
+    holder = Coalesce(
+        models.Subquery(first_giver), models.F("unit_id"), output_field=models.IntegerField()
+    )
+    return queryset.annotate(holder=holder), "holder"
+
+
+@dataclass(frozen=True)
+class _Ref:
+    """A unit known only by its id (enough for `subtree_ids_on`)."""
+
+    pk: int

@@ -32,10 +32,24 @@ class DocumentFilterSet(django_filters.FilterSet):
     issuer_code = django_filters.CharFilter(label=_("Issuer"), lookup_expr="iexact")
     year = django_filters.NumberFilter(label=_("Year issued"), field_name="issue_date__year")
     has_conflict = django_filters.BooleanFilter(label=_("Number conflict"))
+    issued_after = django_filters.DateFilter(
+        label=_("Issued from"), field_name="issue_date", lookup_expr="gte"
+    )
+    issued_before = django_filters.DateFilter(
+        label=_("Issued until"), field_name="issue_date", lookup_expr="lte"
+    )
 
     class Meta:
         model = Document
-        fields = ["format", "type_code", "issuer_code", "year", "has_conflict"]
+        fields = [
+            "format",
+            "type_code",
+            "issuer_code",
+            "year",
+            "has_conflict",
+            "issued_after",
+            "issued_before",
+        ]
 
 
 @register
@@ -81,6 +95,7 @@ class DocumentResource(ModelResource):
         )
         if exists:  # the flag was written with update(): keep the caller's copy right
             instance.has_conflict = Document.objects.get(pk=instance.pk).has_conflict
+        services.citations_sync(instance, [instance.summary])
 
 
 class _Catalogue(ModelResource):
