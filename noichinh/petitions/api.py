@@ -3,10 +3,13 @@ and the same protection of a denouncer's identity as the pages."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
+from django.utils.translation import gettext_lazy
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -214,6 +217,67 @@ class PetitionViewSet(viewset_for(PetitionResource)):  # type: ignore[misc]
         petition = self.get_object()
         found = selectors.petition_duplicates(request.user, petition)
         return Response(PetitionSerializer(found, many=True, context={"request": request}).data)
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("unit", int, description="Unit id (its subtree as on `end`)"),
+            OpenApiParameter("start", OpenApiTypes.DATE, description="First day (YYYY-MM-DD)"),
+            OpenApiParameter("end", OpenApiTypes.DATE, description="Last day (YYYY-MM-DD)"),
+        ],
+        responses={200: OpenApiTypes.OBJECT},
+    )
+    @action(detail=False, methods=["get"])
+    def statistics(self, request: Request) -> Response:
+        """The inspectorate's petition statistics of a unit and a window, and the same period
+        last year: the figures of the summary page (selectors.summary), through the gate."""
+        from django.utils import timezone
+
+        from noichinh.units.models import Unit
+
+        today = timezone.localdate()
+        params = StatisticsInput(data=request.query_params)
+        if not params.is_valid():
+            return Response({"errors": params.errors}, status=400)
+        data = params.validated_data
+        start = data.get("start") or dt.date(today.year, 1, 1)
+        end = data.get("end") or today
+        if end < start:
+            return Response({"errors": {"end": [_("The end cannot be before the start.")]}}, 400)
+        queryset = selectors.visible(request.user)
+        unit = None
+        if data.get("unit") is not None:
+            unit = Unit.objects.restrict(request.user, "view").filter(pk=data["unit"]).first()
+            if unit is None:
+                return Response({"errors": {"unit": [str(OUTSIDE)]}}, status=400)
+        else:
+            unit = selectors.home_unit(request.user)
+        attribution = selectors.Attribution.of(unit, end) if unit is not None else None
+        total = selectors.summary(queryset, start, end, today, attribution=attribution)
+        return Response(
+            {
+                "unit": unit.pk if unit else None,
+                "as_of": end.isoformat() if unit else None,
+                **total.current.as_dict(),
+                "same_period_last_year": total.last_year.as_dict(),
+                # False when a reorganisation changed the units between the two windows.
+                "same_units": attribution.same_units if attribution else True,
+                "overdue_today": total.overdue,
+                "due_soon": total.due_soon,
+            }
+        )
+
+
+OUTSIDE = gettext_lazy("Choose a unit within your scope.")
+
+
+class StatisticsInput(serializers.Serializer):
+    unit = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        error_messages={"invalid": OUTSIDE, "min_value": OUTSIDE, "max_string_length": OUTSIDE},
+    )
+    start = serializers.DateField(required=False)
+    end = serializers.DateField(required=False)
 
 
 register_api(PetitionResource, "petitions", PetitionViewSet)

@@ -99,4 +99,5 @@ class DeadlineState(models.TextChoices):
 
     OVERDUE = "overdue", _("Overdue")
     DUE_SOON = "due_soon", _("Due soon")
+    RESOLVED_ON_TIME = "resolved_on_time", _("Resolved on time")
     RESOLVED_LATE = "resolved_late", _("Resolved late")

@@ -26,6 +26,9 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
+# Marks the citations for translation (the page shows them in Vietnamese); no Django at run time.
+from django.utils.translation import gettext_noop
+
 DUE_SOON_DAYS = 5
 
 CALENDAR = "calendar"
@@ -88,7 +91,9 @@ RULES: tuple[Rule, ...] = (
         10,
         WORKING,
         complaint_round=FIRST,
-        citation="Law on Complaints 2011, Art. 27 (accept a first complaint within 10 days)",
+        citation=gettext_noop(
+            "Law on Complaints 2011, Art. 27 (accept a first complaint within 10 days)"
+        ),
     ),
     Rule(
         COMPLAINT,
@@ -96,7 +101,9 @@ RULES: tuple[Rule, ...] = (
         10,
         WORKING,
         complaint_round=SECOND,
-        citation="Law on Complaints 2011, Art. 36 (accept a second complaint within 10 days)",
+        citation=gettext_noop(
+            "Law on Complaints 2011, Art. 36 (accept a second complaint within 10 days)"
+        ),
     ),
     Rule(
         DENUNCIATION,
@@ -104,22 +111,28 @@ RULES: tuple[Rule, ...] = (
         7,
         WORKING,
         complex_days=10,
-        citation="Law on Denunciations 2018, Art. 24(1) (enter, classify and handle within "
-        "7 working days; up to 10 where verification is needed in several places)",
+        citation=gettext_noop(
+            "Law on Denunciations 2018, Art. 24(1) (enter, classify and handle within "
+            "7 working days; up to 10 where verification is needed in several places)"
+        ),
     ),
     Rule(
         RECOMMENDATION,
         CLASSIFY,
         10,
         WORKING,
-        citation="Circular 05/2021/TT-TTCP (handle a received petition within 10 working days)",
+        citation=gettext_noop(
+            "Circular 05/2021/TT-TTCP (handle a received petition within 10 working days)"
+        ),
     ),
     Rule(
         FEEDBACK,
         CLASSIFY,
         10,
         WORKING,
-        citation="Circular 05/2021/TT-TTCP (handle a received petition within 10 working days)",
+        citation=gettext_noop(
+            "Circular 05/2021/TT-TTCP (handle a received petition within 10 working days)"
+        ),
     ),
     # -- resolve an accepted petition -------------------------------------------------------
     Rule(
@@ -131,8 +144,10 @@ RULES: tuple[Rule, ...] = (
         complex_days=45,
         remote_days=45,
         remote_complex_days=60,
-        citation="Law on Complaints 2011, Art. 28 (first complaint: 30 days, complex 45; "
-        "remote and difficult areas 45, complex 60)",
+        citation=gettext_noop(
+            "Law on Complaints 2011, Art. 28 (first complaint: 30 days, complex 45; "
+            "remote and difficult areas 45, complex 60)"
+        ),
     ),
     Rule(
         COMPLAINT,
@@ -143,8 +158,10 @@ RULES: tuple[Rule, ...] = (
         complex_days=60,
         remote_days=60,
         remote_complex_days=70,
-        citation="Law on Complaints 2011, Art. 37 (second complaint: 45 days, complex 60; "
-        "remote and difficult areas 60, complex 70)",
+        citation=gettext_noop(
+            "Law on Complaints 2011, Art. 37 (second complaint: 45 days, complex 60; "
+            "remote and difficult areas 60, complex 70)"
+        ),
     ),
     Rule(
         DENUNCIATION,
@@ -153,8 +170,10 @@ RULES: tuple[Rule, ...] = (
         CALENDAR,
         extensions=((COMPLEX, 1), (VERY_COMPLEX, 2)),
         extension_max_days=30,
-        citation="Law on Denunciations 2018, Art. 30 (30 days from acceptance; complex: one "
-        "extension of up to 30 days; especially complex: two, each up to 30 days)",
+        citation=gettext_noop(
+            "Law on Denunciations 2018, Art. 30 (30 days from acceptance; complex: one "
+            "extension of up to 30 days; especially complex: two, each up to 30 days)"
+        ),
     ),
 )
 

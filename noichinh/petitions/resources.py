@@ -76,6 +76,14 @@ class PetitionFilterSet(django_filters.FilterSet):
     resolved_before = django_filters.DateFilter(
         label=_("Resolved until"), field_name="resolved_on", lookup_expr="lte"
     )
+    # The inspectorate's figures (selectors.statistics_q): "carried over into [S, E]" is
+    # not_resolved_before=S and accepted_before=S-1; "to be resolved" is not_resolved_before=S
+    # and accepted_before=E; "carried forward" is not_resolved_before=E+1 and accepted_before=E.
+    not_resolved_before = django_filters.DateFilter(
+        label=_("Accepted and not resolved before"), method="filter_not_resolved_before"
+    )
+    overdue_on = django_filters.DateFilter(label=_("Overdue on"), method="filter_overdue_on")
+    was_accepted = django_filters.BooleanFilter(label=_("Accepted"), method="filter_was_accepted")
 
     class Meta:
         model = Petition
@@ -92,6 +100,9 @@ class PetitionFilterSet(django_filters.FilterSet):
             "accepted_before",
             "resolved_after",
             "resolved_before",
+            "not_resolved_before",
+            "overdue_on",
+            "was_accepted",
         ]
 
     def filter_deadline(self, queryset: Any, name: str, value: str) -> Any:
@@ -102,7 +113,24 @@ class PetitionFilterSet(django_filters.FilterSet):
             return queryset.filter(selectors.overdue_q(today))
         if value == DeadlineState.DUE_SOON:
             return queryset.filter(selectors.due_soon_q(today))
+        if value == DeadlineState.RESOLVED_ON_TIME:
+            return queryset.filter(selectors.resolved_on_time_q())
         return queryset.filter(selectors.resolved_late_q())
+
+    def filter_not_resolved_before(self, queryset: Any, name: str, value: Any) -> Any:
+        from . import selectors
+
+        return queryset.filter(selectors.not_resolved_before_q(value)) if value else queryset
+
+    def filter_was_accepted(self, queryset: Any, name: str, value: Any) -> Any:
+        if value is None:
+            return queryset
+        return queryset.filter(accepted_on__isnull=not value)
+
+    def filter_overdue_on(self, queryset: Any, name: str, value: Any) -> Any:
+        from . import selectors
+
+        return queryset.filter(selectors.overdue_on_q(value)) if value else queryset
 
 
 @register
@@ -252,6 +280,12 @@ def _resolved(qs: Any) -> Any:
     return qs.filter(status=PetitionStatus.RESOLVED)
 
 
+def _resolved_on_time(qs: Any) -> Any:
+    from .selectors import resolved_on_time_q
+
+    return qs.filter(resolved_on_time_q())
+
+
 def _resolved_late(qs: Any) -> Any:
     from .selectors import resolved_late_q
 
@@ -276,6 +310,7 @@ register_count(
         date_field="accepted_on",
         narrow=_accepted,
         list_url_name="petitions:petition_list",
+        list_params={"was_accepted": "true"},
         date_params=("accepted_after", "accepted_before"),
     )
 )
@@ -291,6 +326,22 @@ register_count(
         date_params=("resolved_after", "resolved_before"),
     )
 )
+register_count(
+    DerivedCount(
+        key="petitions.resolved_on_time",
+        label=_("Petitions resolved on time"),
+        model=Petition,
+        date_field="resolved_on",
+        narrow=_resolved_on_time,
+        list_url_name="petitions:petition_list",
+        list_params={"deadline": DeadlineState.RESOLVED_ON_TIME},
+        date_params=("resolved_after", "resolved_before"),
+    )
+)
+# "Carried over", "to be resolved" and "carried forward" are not counts of records dated
+# within a window (they need a record accepted before a day and not resolved before another),
+# so they are not in the catalogue: selectors.statistics gives them, with the list filters
+# `not_resolved_before` and `accepted_before` for the records behind them.
 register_count(
     DerivedCount(
         key="petitions.overdue_resolved",

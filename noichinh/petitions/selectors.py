@@ -6,10 +6,13 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
+from urllib.parse import urlencode
 
 from django.apps import apps
-from django.db.models import Case, Count, F, Q, QuerySet, When
+from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, When
+from django.urls import reverse
 
+from noichinh.core.counts import subtree_ids_on
 from noichinh.core.text import fold
 
 from . import clock
@@ -86,23 +89,219 @@ def petition_list_overdue(user: Any, on: dt.date) -> Any:
     )
 
 
-def petition_list_due_soon(user: Any, on: dt.date) -> QuerySet[Petition]:
+def petition_list_due_soon(user: Any, on: dt.date) -> Any:
     return visible(user).filter(due_soon_q(on)).select_related("unit")
 
 
+# -- the inspectorate's petition statistics ---------------------------------------------------
+#
+# The columns of the Government Inspectorate's standard petition-statistics forms (kết quả giải
+# quyết khiếu nại, tố cáo). Only accepted (thụ lý) petitions are to be resolved by the unit: a
+# petition forwarded, guided back, not accepted or marked as a duplicate never is, whatever its
+# dates. A paused petition is still to be resolved (its clock stops, the duty does not). Every
+# figure reads the stored dates only (accepted_on, resolved_on, resolve_due_on), so a past
+# window gives the same numbers whenever it is asked:
+#
+#   carried over      accepted before the first day and not resolved before it
+#   new               accepted within [start, end]
+#   to resolve        carried over + new = accepted by the last day, not resolved before the first
+#   resolved          resolved within [start, end]: on time (on or before the stored legal
+#                     deadline, or no deadline) + late (after it)
+#   carried forward   to resolve - resolved = the next window's carried over
+#     of which overdue  its stored deadline passed before the last day, not paused that day
+#   rate              resolved / to resolve (never above 100 %; None when nothing to resolve)
+#
+# One definition (`statistics_q`), read by one aggregate query per surface (`statistics`,
+# `summary`, `breakdown`, the API); the derived counts "petitions.accepted", "petitions.resolved",
+# "petitions.resolved_on_time" and "petitions.overdue_resolved" count the same records.
+
+STATISTICS = (
+    "received",
+    "carried_over",
+    "new",
+    "resolved",
+    "resolved_on_time",
+    "resolved_late",
+    "carried_forward_overdue",
+)
+
+
+def not_resolved_before_q(day: dt.date) -> Q:
+    """Accepted (at any date) and not resolved before `day`."""
+    return Q(accepted_on__isnull=False) & (Q(resolved_on__isnull=True) | Q(resolved_on__gte=day))
+
+
+def pending_on_q(day: dt.date) -> Q:
+    """Accepted before `day` and not resolved before it: still to be resolved on `day`."""
+    return Q(accepted_on__lt=day) & not_resolved_before_q(day)
+
+
+def paused_on_q(day: dt.date) -> Q:
+    """The clock was stopped on `day` (a pause covering it)."""
+    from .models import PetitionPause
+
+    pauses = PetitionPause.objects.filter(petition=OuterRef("pk"), start__lte=day).filter(
+        Q(end__isnull=True) | Q(end__gte=day)
+    )
+    return Q(Exists(pauses))
+
+
+def overdue_on_q(day: dt.date) -> Q:
+    """Accepted, not resolved by `day`, its stored legal deadline before `day` and its clock
+    running that day."""
+    return (
+        Q(accepted_on__isnull=False, resolve_due_on__lt=day)
+        & (Q(resolved_on__isnull=True) | Q(resolved_on__gt=day))
+        & ~paused_on_q(day)
+    )
+
+
+def resolved_on_time_q() -> Q:
+    return Q(status=PetitionStatus.RESOLVED) & (
+        Q(resolve_due_on__isnull=True) | Q(resolved_on__lte=F("resolve_due_on"))
+    )
+
+
+def statistics_q(start: dt.date, end: dt.date) -> dict[str, Q]:
+    """The condition of each counted figure of the window [start, end] (see above)."""
+    resolved = Q(status=PetitionStatus.RESOLVED, resolved_on__gte=start, resolved_on__lte=end)
+    return {
+        "received": Q(received_on__gte=start, received_on__lte=end),
+        "carried_over": pending_on_q(start),
+        "new": Q(accepted_on__gte=start, accepted_on__lte=end),
+        "resolved": resolved,
+        "resolved_on_time": resolved & resolved_on_time_q(),
+        "resolved_late": resolved & resolved_late_q(),
+        "carried_forward_overdue": pending_on_q(end + dt.timedelta(days=1)) & overdue_on_q(end),
+    }
+
+
+def statistics_aggregates(
+    start: dt.date, end: dt.date, suffix: str = "", held: Q | None = None
+) -> dict[str, Count]:
+    """`Count(filter=...)` per figure, for `aggregate` or `values(...).annotate`; `held`
+    narrows to the records a unit held on the window's last day (`held_q`)."""
+    extra = held if held is not None else Q()
+    return {
+        f"{name}{suffix}": Count("id", filter=condition & extra)
+        for name, condition in statistics_q(start, end).items()
+    }
+
+
+def rate_of(resolved: int, to_resolve: int) -> Decimal | None:
+    if not to_resolve:
+        return None
+    return Decimal(resolved * 100) / Decimal(to_resolve)
+
+
 @dataclass(frozen=True)
-class Figures:
+class Statistics:
+    """The inspectorate's columns for one window (and `received`, the petitions received)."""
+
+    start: dt.date
+    end: dt.date
     received: int
-    accepted: int
+    carried_over: int
+    new: int
     resolved: int
+    resolved_on_time: int
     resolved_late: int
+    carried_forward_overdue: int
+
+    @property
+    def to_resolve(self) -> int:
+        return self.carried_over + self.new
+
+    @property
+    def carried_forward(self) -> int:
+        return self.to_resolve - self.resolved
 
     @property
     def rate(self) -> Decimal | None:
-        """Resolved / accepted in the period, in percent."""
-        if not self.accepted:
-            return None
-        return Decimal(self.resolved * 100) / Decimal(self.accepted)
+        """Resolved / to be resolved, in percent."""
+        return rate_of(self.resolved, self.to_resolve)
+
+    @classmethod
+    def from_row(
+        cls, row: dict[str, Any], start: dt.date, end: dt.date, suffix: str = ""
+    ) -> Statistics:
+        return cls(start, end, **{name: row[f"{name}{suffix}"] or 0 for name in STATISTICS})
+
+    def as_dict(self) -> dict[str, Any]:
+        rate = self.rate
+        return {
+            "start": self.start.isoformat(),
+            "end": self.end.isoformat(),
+            "received": self.received,
+            "carried_over": self.carried_over,
+            "new": self.new,
+            "to_resolve": self.to_resolve,
+            "resolved": self.resolved,
+            "resolved_on_time": self.resolved_on_time,
+            "resolved_late": self.resolved_late,
+            "carried_forward": self.carried_forward,
+            "carried_forward_overdue": self.carried_forward_overdue,
+            "rate": None if rate is None else str(rate.quantize(Decimal("0.1"))),
+        }
+
+
+# Every figure with a list behind it (the rate has none).
+FIGURES = (
+    "received",
+    "carried_over",
+    "new",
+    "to_resolve",
+    "resolved",
+    "resolved_on_time",
+    "resolved_late",
+    "carried_forward",
+    "carried_forward_overdue",
+)
+
+
+def figure_params(key: str, start: dt.date, end: dt.date) -> dict[str, str]:
+    """The list filters giving exactly the petitions behind figure `key` of [start, end]."""
+    d = "%d/%m/%Y"
+    day_before, day_after = start - dt.timedelta(days=1), end + dt.timedelta(days=1)
+    if key == "received":
+        return {"received_after": start.strftime(d), "received_before": end.strftime(d)}
+    if key == "carried_over":
+        return {"not_resolved_before": start.strftime(d), "accepted_before": day_before.strftime(d)}
+    if key == "new":
+        return {"accepted_after": start.strftime(d), "accepted_before": end.strftime(d)}
+    if key == "to_resolve":
+        return {"not_resolved_before": start.strftime(d), "accepted_before": end.strftime(d)}
+    resolved = {
+        "status": PetitionStatus.RESOLVED,
+        "resolved_after": start.strftime(d),
+        "resolved_before": end.strftime(d),
+    }
+    if key == "resolved":
+        return resolved
+    if key == "resolved_on_time":
+        return {**resolved, "deadline": "resolved_on_time"}
+    if key == "resolved_late":
+        return {**resolved, "deadline": "resolved_late"}
+    forward = {"not_resolved_before": day_after.strftime(d), "accepted_before": end.strftime(d)}
+    if key == "carried_forward":
+        return forward
+    if key == "carried_forward_overdue":
+        return {**forward, "overdue_on": end.strftime(d)}
+    raise KeyError(key)
+
+
+def statistics_links(
+    unit: Any, start: dt.date, end: dt.date, as_of: dt.date | None = None
+) -> dict[str, str]:
+    """The list page behind each figure of `unit` in [start, end] (the subtree held on `as_of`,
+    by default the window's last day), for the pages that show these figures elsewhere."""
+    day = as_of or end
+    base = {"trong": str(unit.pk), "ngay": f"{day:%d/%m/%Y}"}
+    list_url = reverse("petitions:petition_list")
+    return {
+        key: f"{list_url}?{urlencode({**base, **figure_params(key, start, end)})}"
+        for key in FIGURES
+    }
 
 
 def shift_year(day: dt.date, years: int = -1) -> dt.date:
@@ -112,90 +311,171 @@ def shift_year(day: dt.date, years: int = -1) -> dt.date:
         return day.replace(year=day.year + years, day=28)
 
 
-def figures(queryset: QuerySet[Petition], start: dt.date, end: dt.date) -> Figures:
-    """Received, accepted, resolved (and resolved late) in [start, end], each by its own date.
-    Only rows with one of the three dates in the window are read (each date is indexed)."""
-    in_window = (
-        Q(received_on__gte=start, received_on__lte=end)
-        | Q(accepted_on__gte=start, accepted_on__lte=end)
-        | Q(resolved_on__gte=start, resolved_on__lte=end)
-    )
-    row = (
-        queryset.filter(in_window)
-        .order_by()
-        .aggregate(
-            received=Count("id", filter=Q(received_on__gte=start, received_on__lte=end)),
-            accepted=Count("id", filter=Q(accepted_on__gte=start, accepted_on__lte=end)),
-            resolved=Count("id", filter=Q(resolved_on__gte=start, resolved_on__lte=end)),
-            resolved_late=Count(
-                "id",
-                filter=Q(resolved_on__gte=start, resolved_on__lte=end) & resolved_late_q(),
-            ),
+def home_unit(user: Any) -> Any:
+    """The one unit at the root of the user's scope (a province's users), or None (the whole
+    tree, or several subtrees): the unit a past window's figures are attributed to."""
+    from noichinh.core.scoping import user_scope
+
+    paths = user_scope(user, "view", Petition).paths
+    if len(paths) != 1 or not paths[0]:
+        return None
+    return apps.get_model("units", "Unit").objects.filter(path=paths[0]).first()
+
+
+def held_q(unit: Any, day: dt.date, ids: list[int] | None = None) -> Q:
+    """Petitions held on `day` by `unit`'s subtree as the tree was that day: a past window
+    counts each record for the unit that held it then (the rule of the derived counts with
+    `as_of`, core.counts; a petition handed over since counts for the unit that had it)."""
+    if ids is None:
+        ids = subtree_ids_on(unit, day)
+    try:
+        from noichinh.core.handover import held_on_q
+    except ImportError:  # a tree without hand-overs: the owner is the holder
+        return Q(unit__in=ids)
+    return held_on_q(Petition, ids, day)
+
+
+@dataclass(frozen=True)
+class Attribution:
+    """Which petitions count for a unit: those its subtree held on the window's last day
+    (`held`), on the same day last year (`held_ly`), and today's subtree (`now`, for today's
+    overdue). Computed once per page (it reads the unit tree of both days)."""
+
+    held: Q
+    held_ly: Q
+    now: Q
+    units: frozenset[int] = frozenset()
+    units_ly: frozenset[int] = frozenset()
+
+    @classmethod
+    def of(cls, unit: Any, end: dt.date) -> Attribution:
+        ly_end = shift_year(end)
+        ids, ids_ly = subtree_ids_on(unit, end), subtree_ids_on(unit, ly_end)
+        return cls(
+            held_q(unit, end, ids),
+            held_q(unit, ly_end, ids_ly),
+            Q(unit__path__startswith=unit.path),
+            frozenset(ids),
+            frozenset(ids_ly),
         )
-    )
-    return Figures(row["received"], row["accepted"], row["resolved"], row["resolved_late"])
+
+    @property
+    def same_units(self) -> bool:
+        """Both windows count the same units (no reorganisation between them)."""
+        return self.units == self.units_ly
+
+    def narrow(self, queryset: QuerySet[Petition]) -> QuerySet[Petition]:
+        return queryset.filter(self.held | self.held_ly | self.now)
+
+
+def _attribution(unit: Any, end: dt.date, given: Attribution | None) -> Attribution | None:
+    if given is not None:
+        return given
+    return Attribution.of(unit, end) if unit is not None else None
+
+
+def statistics(
+    queryset: QuerySet[Petition], start: dt.date, end: dt.date, unit: Any = None
+) -> Statistics:
+    """The window's figures in one aggregate query (`unit`: its subtree as on `end`)."""
+    held = held_q(unit, end) if unit is not None else None
+    row = queryset.order_by().aggregate(**statistics_aggregates(start, end, held=held))
+    return Statistics.from_row(row, start, end)
 
 
 @dataclass(frozen=True)
 class Summary:
-    current: Figures
-    last_year: Figures
+    current: Statistics
+    last_year: Statistics
     overdue: int
     due_soon: int
 
 
-def summary(queryset: QuerySet[Petition], start: dt.date, end: dt.date, on: dt.date) -> Summary:
-    """The period's figures, the same period last year, and today's overdue / due soon."""
-    current = figures(queryset, start, end)
-    last_year = figures(queryset, shift_year(start), shift_year(end))
+def summary(
+    queryset: QuerySet[Petition],
+    start: dt.date,
+    end: dt.date,
+    on: dt.date,
+    unit: Any = None,
+    attribution: Attribution | None = None,
+) -> Summary:
+    """The window's figures and the same period last year (one query), and today's overdue /
+    due soon. With `unit`, each window counts what its subtree held on the window's last day."""
+    ly_start, ly_end = shift_year(start), shift_year(end)
+    held = _attribution(unit, end, attribution)
+    base = held.narrow(queryset) if held is not None else queryset
+    row = base.order_by().aggregate(
+        **statistics_aggregates(start, end, held=held.held if held else None),
+        **statistics_aggregates(ly_start, ly_end, "_ly", held=held.held_ly if held else None),
+    )
     # Only open petitions can be overdue or due soon (bench: 855 -> 172 ms nationally).
     open_ones = queryset.filter(status__in=[PetitionStatus.RECEIVED, PetitionStatus.ACCEPTED])
+    if held is not None:
+        open_ones = open_ones.filter(held.now)
     state = open_ones.order_by().aggregate(
         overdue=Count("id", filter=overdue_q(on)), due_soon=Count("id", filter=due_soon_q(on))
     )
-    return Summary(current, last_year, state["overdue"], state["due_soon"])
+    return Summary(
+        Statistics.from_row(row, start, end),
+        Statistics.from_row(row, ly_start, ly_end, "_ly"),
+        state["overdue"],
+        state["due_soon"],
+    )
 
 
 def breakdown(
-    queryset: QuerySet[Petition], by: str, start: dt.date, end: dt.date, on: dt.date
+    queryset: QuerySet[Petition],
+    by: str,
+    start: dt.date,
+    end: dt.date,
+    on: dt.date,
+    unit: Any = None,
+    attribution: Attribution | None = None,
 ) -> list[dict[str, Any]]:
-    """Figures per value of `by` ("unit", "kind" or "field"), with the same period last year."""
+    """The figures per value of `by` ("unit", "kind" or "field") in one grouped query, with
+    the same period last year (`stats`, `stats_ly`: `Statistics`) and today's overdue."""
     ly_start, ly_end = shift_year(start), shift_year(end)
+    held = _attribution(unit, end, attribution)
+    base = held.narrow(queryset) if held is not None else queryset
     rows = list(
-        queryset.order_by()
+        base.order_by()
         .values(by)
         .annotate(
-            received=Count("id", filter=Q(received_on__gte=start, received_on__lte=end)),
-            accepted=Count("id", filter=Q(accepted_on__gte=start, accepted_on__lte=end)),
-            resolved=Count("id", filter=Q(resolved_on__gte=start, resolved_on__lte=end)),
-            resolved_late=Count(
-                "id",
-                filter=Q(resolved_on__gte=start, resolved_on__lte=end) & resolved_late_q(),
-            ),
-            received_ly=Count("id", filter=Q(received_on__gte=ly_start, received_on__lte=ly_end)),
-            overdue=Count("id", filter=overdue_q(on)),
+            **statistics_aggregates(start, end, held=held.held if held else None),
+            **statistics_aggregates(ly_start, ly_end, "_ly", held=held.held_ly if held else None),
+            overdue=Count("id", filter=overdue_q(on) & (held.now if held else Q())),
         )
     )
-    rows = [
-        r
-        for r in rows
-        if r["received"] or r["accepted"] or r["resolved"] or r["overdue"] or r["received_ly"]
-    ]
+    result: list[dict[str, Any]] = []
     for r in rows:
-        r["rate"] = Decimal(r["resolved"] * 100) / Decimal(r["accepted"]) if r["accepted"] else None
+        stats = Statistics.from_row(r, start, end)
+        stats_ly = Statistics.from_row(r, ly_start, ly_end, "_ly")
+        if not (stats.received or stats.to_resolve or r["overdue"] or stats_ly.received):
+            continue
+        result.append(
+            {
+                by: r[by],
+                "stats": stats,
+                "stats_ly": stats_ly,
+                "received": stats.received,
+                "received_ly": stats_ly.received,
+                "overdue": r["overdue"],
+                "rate": stats.rate,
+            }
+        )
     if by == "unit":
         unit_model = apps.get_model("units", "Unit")
-        units = unit_model.objects.in_bulk([r["unit"] for r in rows])
-        for r in rows:
-            r["unit"] = units[r["unit"]]
-        rows.sort(key=lambda r: r["unit"].path)
+        found = unit_model.objects.in_bulk([r["unit"] for r in result])
+        for r in result:
+            r["unit"] = found[r["unit"]]
+        result.sort(key=lambda r: r["unit"].path)
     else:
         choices = dict(getattr(Petition._meta.get_field(by), "choices", None) or [])
-        for r in rows:
+        for r in result:
             r["value"] = r[by]
             r["label"] = choices.get(r[by], r[by])
-        rows.sort(key=lambda r: -r["received"])
-    return rows
+        result.sort(key=lambda r: -r["received"])
+    return result
 
 
 def _words(text: str) -> set[str]:

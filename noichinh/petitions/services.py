@@ -190,7 +190,7 @@ def petition_extend(
                     "Not allowed: %(allowed)d extension(s) of up to %(max)d days for this "
                     "complexity (%(citation)s)."
                 )
-                % {"allowed": allowed, "max": rule.extension_max_days, "citation": rule.citation}
+                % {"allowed": allowed, "max": rule.extension_max_days, "citation": _(rule.citation)}
             }
         ) from None
     extension = PetitionExtension(

@@ -242,10 +242,50 @@ def _query(**params: Any) -> str:
     return urlencode({k: v for k, v in params.items() if v not in (None, "")})
 
 
+# The inspectorate's columns, in the order of its forms: (key, label, good when it goes up).
+COLUMNS: list[tuple[str, Any, bool | None]] = [
+    ("carried_over", gettext_lazy("Carried over from the previous period"), None),
+    ("new", gettext_lazy("Accepted in the period"), None),
+    ("to_resolve", gettext_lazy("Total to be resolved"), None),
+    ("resolved", gettext_lazy("Resolved"), True),
+    ("resolved_on_time", gettext_lazy("On time"), True),
+    ("resolved_late", gettext_lazy("Late"), False),
+    ("carried_forward", gettext_lazy("Carried forward to the next period"), None),
+    ("carried_forward_overdue", gettext_lazy("Of which overdue"), False),
+]
+
+
+def statistics_rows(
+    stats: selectors.Statistics,
+    stats_ly: selectors.Statistics,
+    link: Any,
+) -> list[dict[str, Any]]:
+    """One cell per column: the value, the same period last year, the change, the links."""
+    params = selectors.figure_params
+    cells = []
+    for key, label, good_up in COLUMNS:
+        value, last = getattr(stats, key), getattr(stats_ly, key)
+        cells.append(
+            {
+                "key": key,
+                "label": label,
+                "value": value,
+                "last": last,
+                "change": value - last,
+                "good_up": good_up,
+                "url": link(stats.end, **params(key, stats.start, stats.end)),
+                "url_last": link(stats_ly.end, **params(key, stats_ly.start, stats_ly.end)),
+            }
+        )
+    return cells
+
+
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    """Received, accepted, resolved, rate, overdue and due soon, with the same period last
-    year; by unit, kind and field. Every figure links to the petitions behind it."""
+    """The inspectorate's petition statistics (carried over, accepted in the period, to be
+    resolved, resolved on time / late, carried forward, rate), received, overdue and due soon,
+    with the same period last year; by unit, kind and field. Every figure links to the
+    petitions behind it. A past window counts each petition for the unit that held it then."""
     user = request.user
     if not can(user, "view", Petition):
         raise PermissionDenied(_("You have no role that lets you see this list."))
@@ -260,64 +300,47 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     field = data.get("field") or ""
     queryset = selectors.visible(user).within(scope_unit(request))
     subtree = subtree_unit(request)
-    if subtree is not None:
-        queryset = queryset.within(subtree)
+    # The selectors narrow to the unit: for a window, to what its subtree held then.
+    unit = subtree or scope_unit(request) or selectors.home_unit(user)
     if kind:
         queryset = queryset.filter(kind=kind)
     if field:
         queryset = queryset.filter(field=field)
-    total = selectors.summary(queryset, start, end, today)
+    attribution = selectors.Attribution.of(unit, end) if unit is not None else None
+    total = selectors.summary(queryset, start, end, today, attribution=attribution)
     ly_start, ly_end = selectors.shift_year(start), selectors.shift_year(end)
-    base = {"kind": kind, "field": field, "trong": subtree.pk if subtree else ""}
+    base = {"kind": kind, "field": field, "trong": unit.pk if unit else ""}
     list_url = reverse("petitions:petition_list")
-    d = "%d/%m/%Y"
 
-    def link(**params: Any) -> str:
-        return f"{list_url}?{_query(**{**base, **params})}"
+    def link(as_of: dt.date | None, **params: Any) -> str:
+        day = {"ngay": as_of.strftime("%d/%m/%Y")} if as_of and unit else {}
+        return f"{list_url}?{_query(**{**base, **day, **params})}"
 
-    def period(prefix: str, a: dt.date, b: dt.date) -> dict[str, str]:
-        return {f"{prefix}_after": a.strftime(d), f"{prefix}_before": b.strftime(d)}
-
-    cards: list[dict[str, Any]] = [
-        {
-            "label": _("Received"),
-            "value": total.current.received,
-            "last": total.last_year.received,
-            "url": link(**period("received", start, end)),
-            "url_last": link(**period("received", ly_start, ly_end)),
-            "good_up": None,
-        },
-        {
-            "label": _("Accepted"),
-            "value": total.current.accepted,
-            "last": total.last_year.accepted,
-            "url": link(**period("accepted", start, end)),
-            "url_last": link(**period("accepted", ly_start, ly_end)),
-            "good_up": None,
-        },
-        {
-            "label": _("Resolved"),
-            "value": total.current.resolved,
-            "last": total.last_year.resolved,
-            "url": link(status="resolved", **period("resolved", start, end)),
-            "url_last": link(status="resolved", **period("resolved", ly_start, ly_end)),
-            "good_up": True,
-        },
-        {
-            "label": _("Resolved late"),
-            "value": total.current.resolved_late,
-            "last": total.last_year.resolved_late,
-            "url": link(deadline="resolved_late", **period("resolved", start, end)),
-            "url_last": link(deadline="resolved_late", **period("resolved", ly_start, ly_end)),
-            "good_up": False,
-        },
-    ]
-    for card in cards:
-        card["change"] = card["value"] - card["last"]
+    current, last_year = total.current, total.last_year
+    columns = statistics_rows(current, last_year, link)
+    received = {
+        "label": _("Petitions received"),
+        "value": current.received,
+        "last": last_year.received,
+        "change": current.received - last_year.received,
+        "good_up": None,
+        "url": link(end, **selectors.figure_params("received", start, end)),
+        "url_last": link(ly_end, **selectors.figure_params("received", ly_start, ly_end)),
+    }
     by = {
-        name: selectors.breakdown(queryset, name, start, end, today)
+        name: selectors.breakdown(queryset, name, start, end, today, attribution=attribution)
         for name in ("unit", "kind", "field")
     }
+    for name, rows in by.items():
+        for r in rows:
+            narrow = {"unit": r["unit"].pk} if name == "unit" else {name: r["value"]}
+
+            def row_link(as_of: dt.date | None, narrow: Any = narrow, **params: Any) -> str:
+                return link(as_of, **narrow, **params)
+
+            r["cells"] = statistics_rows(r["stats"], r["stats_ly"], row_link)
+            r["received_url"] = row_link(end, **selectors.figure_params("received", start, end))
+            r["overdue_url"] = row_link(None, deadline="overdue")
     context = {
         "form": form,
         "start": start,
@@ -325,21 +348,31 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "ly_start": ly_start,
         "ly_end": ly_end,
         "today": today,
-        "cards": cards,
-        "rate": total.current.rate,
-        "rate_last": total.last_year.rate,
+        "unit": unit,
+        "received": received,
+        "columns": columns,
+        "cards": [received, *columns],
+        "unlike": None
+        if attribution is None or attribution.same_units
+        else _(
+            "The two periods do not cover the same units (the tree was reorganised): "
+            "%(now)d units in this period, %(before)d in the same period last year; each "
+            "petition counts for the unit that held it then."
+        )
+        % {"now": len(attribution.units), "before": len(attribution.units_ly)},
+        "statistics": current,
+        "statistics_ly": last_year,
+        "rate": current.rate,
+        "rate_last": last_year.rate,
         "overdue": total.overdue,
         "due_soon": total.due_soon,
-        "overdue_url": link(deadline="overdue"),
-        "due_soon_url": link(deadline="due_soon"),
+        "overdue_url": link(None, deadline="overdue"),
+        "due_soon_url": link(None, deadline="due_soon"),
+        "headers": [label for _key, label, _up in COLUMNS],
         "by_unit": by["unit"],
         "by_kind": by["kind"],
         "by_field": by["field"],
         "list_url": list_url,
-        "base_query": _query(**base),
-        "period_query": _query(**period("received", start, end)),
-        "accepted_query": _query(**period("accepted", start, end)),
-        "resolved_query": _query(**period("resolved", start, end)),
         "subtree": subtree,
         "kind": kind,
         "field": field,

@@ -63,15 +63,15 @@ def test_figures_rate_and_same_period_last_year(data, tree, head_a):
     queryset = selectors.visible(head_a)
     result = selectors.summary(queryset, D(2024, 1, 1), D(2024, 9, 30), D(2024, 10, 1))
     assert result.current.received == 5  # not province B
-    assert result.current.accepted == 4
-    assert result.current.resolved == 2
-    assert result.current.resolved_late == 1
-    assert result.current.rate == 50
-    assert (result.last_year.received, result.last_year.accepted, result.last_year.resolved) == (
-        2,
-        1,
-        1,
-    )
+    current = result.current
+    assert (current.carried_over, current.new, current.to_resolve) == (0, 4, 4)
+    assert (current.resolved, current.resolved_on_time, current.resolved_late) == (2, 1, 1)
+    # Carried forward: the open complaint (due 17/6, overdue on 30/9) and the paused
+    # denunciation (its clock stopped: not overdue).
+    assert (current.carried_forward, current.carried_forward_overdue) == (2, 1)
+    assert current.rate == 50
+    last = result.last_year
+    assert (last.received, last.new, last.resolved, last.rate) == (2, 1, 1, 100)
     # Overdue on 1/10/2024: the recommendation never classified (due 17/4/2023), the open
     # complaint (due 17/6/2024), the one received on 2/9 (due 16/9); not the paused one.
     assert result.overdue == 3
@@ -117,7 +117,18 @@ def test_dashboard_and_overdue_pages(data, tree, head_a, specialist_b):
     assert listing.context["total"] == 5
     last = client.get(received["url_last"])
     assert last.context["total"] == 2
-    assert len(cards) == 4
+    assert list(cards) == [
+        "Số đơn thư tiếp nhận",
+        "Kỳ trước chuyển sang",
+        "Tiếp nhận trong kỳ",
+        "Tổng số phải giải quyết",
+        "Đã giải quyết",
+        "Trong hạn",
+        "Quá hạn",
+        "Chuyển kỳ sau",
+        "Trong đó quá hạn",
+    ]
+    assert page.context["rate"] == 50
     overdue_page = client.get(reverse("petitions:overdue"))
     assert overdue_page.status_code == 200
     client.force_login(specialist_b)
@@ -132,6 +143,7 @@ def test_derived_counts_and_their_links(data, tree, head_a):
         "petitions.received": 5,
         "petitions.accepted": 4,
         "petitions.resolved": 2,
+        "petitions.resolved_on_time": 1,
         "petitions.overdue_resolved": 1,
     }
     client = Client()
@@ -140,6 +152,12 @@ def test_derived_counts_and_their_links(data, tree, head_a):
         assert count_value(key, **window) == value, key
         response = client.get(records_url(key, **window))
         assert response.context["total"] == value, key
+    # Without a window too: the list behind "accepted" shows the accepted petitions only.
+    for key in expected:
+        whole = {"unit": unit, "start": None, "end": None}
+        value = count_value(key, **whole)
+        assert client.get(records_url(key, **whole)).context["total"] == value, key
+    assert count_value("petitions.accepted", unit=unit, start=None, end=None) == 5
 
 
 def test_deadline_filter_on_the_list(data, head_a):
@@ -151,3 +169,82 @@ def test_deadline_filter_on_the_list(data, head_a):
     assert data["open_overdue"].pk in {r["obj"].pk for r in overdue.context["rows"]}
     assert data["paused"].pk not in {r["obj"].pk for r in overdue.context["rows"]}
     assert Petition.objects.count() == 8
+
+
+def test_statistics_api(data, tree, head_a, specialist_b):
+    client = Client()
+    client.force_login(head_a)
+    url = "/api/petitions/statistics/"
+    window = {"start": "2024-01-01", "end": "2024-09-30"}
+    body = client.get(url, {"unit": tree["prov_a"].pk, **window}).json()
+    assert (body["carried_over"], body["new"], body["to_resolve"]) == (0, 4, 4)
+    assert (body["resolved"], body["resolved_on_time"], body["resolved_late"]) == (2, 1, 1)
+    assert (body["carried_forward"], body["carried_forward_overdue"]) == (2, 1)
+    assert body["rate"] == "50.0" and body["as_of"] == "2024-09-30"
+    assert body["same_period_last_year"]["resolved"] == 1
+    # The department alone: the petitions it holds.
+    dept = client.get(url, {"unit": tree["dept_a"].pk, **window}).json()
+    assert (dept["new"], dept["resolved_late"], dept["carried_forward_overdue"]) == (2, 1, 1)
+    # Bad parameters: 400 with the reason in Vietnamese.
+    bad_date = client.get(url, {"start": "30/09/2024"})
+    assert bad_date.status_code == 400
+    assert bad_date.json()["errors"]["start"][0].startswith("Ngày sai định dạng")
+    bad_unit = client.get(url, {"unit": "QT"})
+    assert bad_unit.json()["errors"]["unit"] == ["Chọn một đơn vị trong phạm vi được giao."]
+    reversed_window = client.get(url, {"start": "2024-09-30", "end": "2024-01-01"})
+    assert reversed_window.status_code == 400
+    assert reversed_window.json()["errors"]["end"] == [
+        "Ngày kết thúc không được trước ngày bắt đầu."
+    ]
+    # A unit outside the scope answers like a unit that does not exist.
+    client.force_login(specialist_b)
+    outside = client.get(url, {"unit": tree["prov_a"].pk, **window})
+    missing = client.get(url, {"unit": 999999, **window})
+    assert outside.status_code == missing.status_code == 400
+    assert (
+        outside.json()
+        == missing.json()
+        == {"errors": {"unit": ["Chọn một đơn vị trong phạm vi được giao."]}}
+    )
+    own = client.get(url, window).json()
+    assert (own["unit"], own["new"], own["resolved"]) == (tree["prov_b"].pk, 1, 1)
+
+
+def test_each_figure_links_to_its_petitions(data, tree, head_a):
+    client = Client()
+    client.force_login(head_a)
+    page = client.get(
+        reverse("petitions:dashboard"),
+        {"start": "01/01/2024", "end": "30/09/2024", "trong": tree["prov_a"].pk},
+    )
+    cells = {c["key"]: c for c in page.context["columns"]}
+    expected = {
+        "new": {"on_time", "late", "open_overdue", "paused"},
+        "to_resolve": {"on_time", "late", "open_overdue", "paused"},
+        "resolved_on_time": {"on_time"},
+        "resolved_late": {"late"},
+        "carried_forward": {"open_overdue", "paused"},
+        "carried_forward_overdue": {"open_overdue"},
+        "carried_over": set(),
+    }
+    for key, names in expected.items():
+        listing = client.get(cells[key]["url"])
+        assert {r["obj"].pk for r in listing.context["rows"]} == {data[n].pk for n in names}, key
+    # The next window carries over what this one carried forward.
+    later = client.get(
+        reverse("petitions:dashboard"),
+        {"start": "01/10/2024", "end": "31/12/2024", "trong": tree["prov_a"].pk},
+    )
+    carried = next(c for c in later.context["columns"] if c["key"] == "carried_over")
+    listing = client.get(carried["url"])
+    assert {r["obj"].pk for r in listing.context["rows"]} == {
+        data["open_overdue"].pk,
+        data["paused"].pk,
+    }
+    assert later.context["statistics"].carried_over == 2
+    # The same links for the pages that show these figures elsewhere (the home dashboard).
+    stats = page.context["statistics"]
+    links = selectors.statistics_links(tree["prov_a"], D(2024, 1, 1), D(2024, 9, 30))
+    assert set(links) == set(selectors.FIGURES)
+    for key, url in links.items():
+        assert client.get(url).context["total"] == getattr(stats, key), key
