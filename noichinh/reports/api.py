@@ -89,12 +89,31 @@ class ValidationRuleSerializer(ScopedModelSerializer):
 
 
 class ValueSerializer(serializers.ModelSerializer):
+    """A figure; for a derived indicator `registry_value` is the registry's figure (also given
+    as `derived`) and `differs` is true when the reported figure is not it."""
+
     code = serializers.CharField(source="indicator.code", read_only=True)
     difference = serializers.DecimalField(max_digits=18, decimal_places=4, read_only=True)
+    registry_value = serializers.DecimalField(
+        source="derived", max_digits=18, decimal_places=4, read_only=True
+    )
+    differs = serializers.SerializerMethodField()
 
     class Meta:
         model = DataValue
-        fields = ["indicator", "code", "value", "derived", "difference", "comment"]
+        fields = [
+            "indicator",
+            "code",
+            "value",
+            "derived",
+            "registry_value",
+            "differs",
+            "difference",
+            "comment",
+        ]
+
+    def get_differs(self, obj: DataValue) -> bool:
+        return obj.difference is not None
 
 
 class SubmissionSerializer(ScopedModelSerializer):
@@ -292,6 +311,10 @@ class RollupViewSet(viewsets.ViewSet):
                 },
                 "last_year_period": result.last_year_period.code,
                 "last_year_units": [u.code for u in result.last_year_units],
+                "last_year_completeness": {
+                    "expected": result.last_year_expected,
+                    "approved": result.last_year_approved,
+                },
                 "figures": [
                     {
                         "indicator": f.indicator.pk,
@@ -305,6 +328,9 @@ class RollupViewSet(viewsets.ViewSet):
                             round(f.change_percent, 2) if f.change_percent is not None else None
                         ),
                         "records_url": f.records,
+                        "registry_value": _number(f.registry),
+                        "differs": f.differs,
+                        "comparison": f.comparison.as_dict() if f.comparison else None,
                     }
                     for f in result.figures
                 ],
@@ -320,6 +346,16 @@ class RollupViewSet(viewsets.ViewSet):
                             f.indicator.code: _number(line.values.get(f.indicator.pk))
                             for f in result.figures
                         },
+                        "registry_values": {
+                            f.indicator.code: _number(line.registry.get(f.indicator.pk))
+                            for f in result.figures
+                            if f.indicator.pk in line.registry
+                        },
+                        "differs": [
+                            f.indicator.code
+                            for f in result.figures
+                            if f.indicator.pk in line.differs
+                        ],
                     }
                     for line in result.lines
                 ],

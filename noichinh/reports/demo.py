@@ -5,12 +5,20 @@
   detected; 8,651 cases of all kinds accepted by the district judicial bodies and 7,187 resolved
   (83 %); 1,703 crime reports and denunciations received and handled; 75 party organisations and
   122 party members inspected or supervised; and the same period of 2023 for comparison;
+  the form also asks the figures the briefing discusses and the catalogue lacked: traffic
+  accidents (cases, deaths, injured; up on cases and injured against 9 months of 2023, deaths
+  down, as the source says "tăng 2 tiêu chí"), civil and administrative judgment enforcement
+  (cases and money), administrative cases, files returned for additional investigation and
+  judgments issued on time;
 - the central commission's quarterly form, reported by five provincial committees for every
-  quarter of 2023 and 2024 (the last quarter of 2024 still shows a draft and a returned report).
+  quarter of 2023 and 2024 (the last quarter of 2024 still shows a draft and a returned report,
+  so its roll-up adds up 3 of 5 reports against 5 of 5 a year earlier and says so).
 
-Figures are entered by hand (the corruption cases could later be derived from the case
-registry). Idempotent: each record is looked up by its natural key first; an existing report is
-left as it is."""
+Where the case registry holds the count, the figure is derived: "TN-PH" (cases and matters of
+corruption and negative conduct detected) is pre-filled from `cases.all`, so the two cases of
+the nine-month briefing are the registry's (Bố Trạch and Quảng Ninh, noichinh/cases/demo.py),
+never typed. Every other figure is entered by hand. Idempotent: each record is looked up by its
+natural key first; an existing report is left as it is."""
 
 from __future__ import annotations
 
@@ -20,6 +28,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from noichinh.core.comparisons import Polarity
 from noichinh.core.periods import Period
 from noichinh.core.scoping import SYSTEM
 from noichinh.core.services import object_create
@@ -31,37 +40,69 @@ from .models import FormItem, FormSection, Indicator, ReportForm, Submission, Va
 
 QB_DISTRICTS = ["QB-DH", "QB-BD", "QB-MH", "QB-TH", "QB-QT", "QB-BT", "QB-QN", "QB-LT"]
 
-# code, name, unit of measure, source, aggregation
+BETTER, WORSE, NEUTRAL = Polarity.HIGHER_BETTER, Polarity.HIGHER_WORSE, Polarity.NEUTRAL
+# code, name, unit of measure, polarity (hand-entered indicators)
 INDICATORS = [
-    ("VB-CD", "Văn bản lãnh đạo, chỉ đạo đã ban hành", "văn bản"),
-    ("TN-PH", "Vụ việc, vụ án tham nhũng, tiêu cực được phát hiện", "vụ"),
-    ("TP-TL", "Vụ án, vụ việc các loại cơ quan tư pháp cấp huyện đã thụ lý", "vụ việc"),
-    ("TP-GQ", "Vụ án, vụ việc các loại đã giải quyết", "vụ việc"),
-    ("TG-TB", "Tin báo, tố giác tội phạm đã tiếp nhận, xử lý", "tin"),
-    ("KT-TC", "Tổ chức đảng được kiểm tra, giám sát", "tổ chức"),
-    ("KT-DV", "Đảng viên được kiểm tra, giám sát", "đảng viên"),
+    ("VB-CD", "Văn bản lãnh đạo, chỉ đạo đã ban hành", "văn bản", NEUTRAL),
+    ("TP-TL", "Vụ án, vụ việc các loại cơ quan tư pháp cấp huyện đã thụ lý", "vụ việc", NEUTRAL),
+    ("TP-GQ", "Vụ án, vụ việc các loại đã giải quyết", "vụ việc", BETTER),
+    ("TG-TB", "Tin báo, tố giác tội phạm đã tiếp nhận, xử lý", "tin", NEUTRAL),
+    ("TP-TDBS", "Hồ sơ vụ án trả điều tra bổ sung", "hồ sơ", WORSE),
+    ("TP-BADH", "Bản án ban hành đúng hạn", "bản án", BETTER),
+    ("HC-VA", "Vụ án hành chính", "vụ", WORSE),
+    ("THA-VIEC", "Thi hành án dân sự, hành chính: số việc thi hành xong", "việc", BETTER),
+    ("THA-TIEN", "Thi hành án dân sự, hành chính: số tiền thi hành xong", "triệu đồng", BETTER),
+    ("GT-SV", "Tai nạn giao thông: số vụ", "vụ", WORSE),
+    ("GT-CHET", "Tai nạn giao thông: số người chết", "người", WORSE),
+    ("GT-BT", "Tai nạn giao thông: số người bị thương", "người", WORSE),
+    ("KT-TC", "Tổ chức đảng được kiểm tra, giám sát", "tổ chức", BETTER),
+    ("KT-DV", "Đảng viên được kiểm tra, giám sát", "đảng viên", BETTER),
+]
+# Derived from the case registry (core.counts): code, name, unit of measure, count, polarity.
+DERIVED = [
+    ("TN-PH", "Vụ việc, vụ án tham nhũng, tiêu cực được phát hiện", "vụ", "cases.all", BETTER),
 ]
 RATE = ("TP-TLGQ", "Tỷ lệ giải quyết vụ án, vụ việc", "%")
 
-# The 8 district groups' nine-month 2024 figures (columns in QB_DISTRICTS order).
+# The 8 district groups' nine-month 2024 figures (columns in QB_DISTRICTS order). The
+# corruption cases detected (TN-PH, 2) are not here: the case registry gives them.
 NINE_MONTHS_2024 = {
     "VB-CD": [14, 9, 7, 8, 9, 11, 7, 7],  # 72
-    "TN-PH": [1, 0, 0, 0, 0, 1, 0, 0],  # 2
     "TP-TL": [2315, 1052, 498, 701, 1187, 1398, 705, 795],  # 8.651
     "TP-GQ": [1946, 871, 421, 580, 978, 1154, 587, 650],  # 7.187
     "TG-TB": [452, 201, 98, 135, 243, 287, 139, 148],  # 1.703
     "KT-TC": [14, 9, 7, 8, 10, 12, 7, 8],  # 75
     "KT-DV": [23, 15, 11, 13, 16, 20, 11, 13],  # 122
 }
+# Figures the source discusses without a number: province totals, spread over the groups in
+# proportion to the cases accepted. Traffic accidents: 2024 against 2023 up on cases and
+# injured, down on deaths ("tai nạn giao thông tăng 2 tiêu chí (số vụ, số người bị thương)").
+MORE_2024 = {
+    "TP-TDBS": 14,
+    "TP-BADH": 1168,
+    "HC-VA": 21,
+    "THA-VIEC": 3412,
+    "THA-TIEN": 152340,
+    "GT-SV": 98,
+    "GT-CHET": 52,
+    "GT-BT": 87,
+}
 # The same period of 2023: province totals, spread over the groups like 2024.
 NINE_MONTHS_2023 = {
     "VB-CD": 65,
-    "TN-PH": 1,
     "TP-TL": 8012,
     "TP-GQ": 6452,
     "TG-TB": 1587,
     "KT-TC": 70,
     "KT-DV": 131,
+    "TP-TDBS": 19,
+    "TP-BADH": 1090,
+    "HC-VA": 26,
+    "THA-VIEC": 3250,
+    "THA-TIEN": 138775,
+    "GT-SV": 91,
+    "GT-CHET": 58,
+    "GT-BT": 76,
 }
 LATE_2024 = "QB-MH"  # submitted two days after the due date
 
@@ -72,7 +113,7 @@ QUARTERLY_UNITS = {  # province: its scale of work
     "QT-BNCTU": 0.8,
     "TTH-BNCTU": 1.2,
 }
-QUARTERLY_BASE = {"TN-PH": 1, "TP-TL": 2900, "TP-GQ": 2380, "TG-TB": 560}
+QUARTERLY_BASE = {"TP-TL": 2900, "TP-GQ": 2380, "TG-TB": 560}
 
 
 class _Counter:
@@ -101,9 +142,21 @@ def split(total: int, weights: list[int]) -> list[int]:
 
 def _indicators(root: Unit) -> dict[str, Indicator]:
     found = {}
-    for code, name, measure in INDICATORS:
+    for code, name, measure, polarity in INDICATORS:
         found[code] = Indicator.objects.filter(code=code).first() or _create(
-            Indicator(unit=root, code=code, name=name, measure=measure)
+            Indicator(unit=root, code=code, name=name, measure=measure, polarity=polarity)
+        )
+    for code, name, measure, count_key, polarity in DERIVED:
+        found[code] = Indicator.objects.filter(code=code).first() or _create(
+            Indicator(
+                unit=root,
+                code=code,
+                name=name,
+                measure=measure,
+                source=Source.DERIVED,
+                count_key=count_key,
+                polarity=polarity,
+            )
         )
     code, name, measure = RATE
     found[code] = Indicator.objects.filter(code=code).first() or _create(
@@ -116,6 +169,7 @@ def _indicators(root: Unit) -> dict[str, Indicator]:
             numerator=found["TP-GQ"],
             denominator=found["TP-TL"],
             aggregation=Aggregation.NONE,
+            polarity=BETTER,
         )
     )
     return found
@@ -222,15 +276,23 @@ def _quang_binh(indicators: dict[str, Indicator]) -> ReportForm:
         [
             ("Công tác lãnh đạo, chỉ đạo", ["VB-CD"]),
             ("Phát hiện, xử lý tham nhũng, tiêu cực", ["TN-PH"]),
-            ("Công tác tư pháp", ["TP-TL", "TP-GQ", "TP-TLGQ", "TG-TB"]),
+            (
+                "Công tác tư pháp",
+                ["TP-TL", "TP-GQ", "TP-TLGQ", "TG-TB", "TP-TDBS", "TP-BADH", "HC-VA"],
+            ),
             ("Công tác kiểm tra, giám sát", ["KT-TC", "KT-DV"]),
+            ("Thi hành án dân sự, hành chính", ["THA-VIEC", "THA-TIEN"]),
+            ("Trật tự an toàn giao thông", ["GT-SV", "GT-CHET", "GT-BT"]),
         ],
         indicators,
     )
     weights = NINE_MONTHS_2024["TP-TL"]
     last_year = {code: split(total, weights) for code, total in NINE_MONTHS_2023.items()}
-    last_year["TN-PH"] = split(NINE_MONTHS_2023["TN-PH"], NINE_MONTHS_2024["TN-PH"])
-    for year, table in ((2023, last_year), (2024, NINE_MONTHS_2024)):
+    this_year = {
+        **NINE_MONTHS_2024,
+        **{code: split(total, weights) for code, total in MORE_2024.items()},
+    }
+    for year, table in ((2023, last_year), (2024, this_year)):
         for index, code in enumerate(QB_DISTRICTS):
             figures = {name: values[index] for name, values in table.items()}
             late = 2 if (year == 2024 and code == LATE_2024) else 0

@@ -13,14 +13,18 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Alignment, Font
+from openpyxl.comments import Comment
+from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils.exceptions import InvalidFileException
 
+from noichinh.core.text import format_number
+
 from .models import FormItem, Submission
-from .selectors import ROMAN_SECTIONS, Rollup
+from .selectors import ROMAN_SECTIONS, Rollup, SamePeriod
 
 FIRST_ROW = 6
 VALUE_COLUMN = "C"
+WARNING_FILL = PatternFill("solid", fgColor="FFF3CD")
 
 
 def _number(value: Decimal | None) -> Any:
@@ -45,6 +49,8 @@ def _head(sheet: Any, title: str, unit: str, period: str, codes: tuple[str, str,
     sheet.column_dimensions["D"].width = 12
     sheet.column_dimensions["E"].width = 30
     sheet.column_dimensions["F"].width = 12
+    for column in "GHIJ":
+        sheet.column_dimensions[column].width = 24
 
 
 def _body(
@@ -84,7 +90,19 @@ def _save(workbook: Workbook) -> bytes:
     return buffer.getvalue()
 
 
-def submission_workbook(submission: Submission, items: list[FormItem]) -> bytes:
+def _registry_text(value: Decimal | None, registry: Decimal | None, decimals: int) -> str:
+    return _("Differs from the registry: reported %(value)s, registry %(registry)s") % {
+        "value": format_number(value, decimals) or "—",
+        "registry": format_number(registry, decimals) or "—",
+    }
+
+
+def submission_workbook(
+    submission: Submission, items: list[FormItem], same: SamePeriod | None = None
+) -> bytes:
+    """The report in the paper layout; after the code column: the registry's figure of a
+    derived indicator, the same period last year and the change (with the coverage note), and
+    a warning where the reported figure differs from the registry."""
     values = {v.indicator_id: v for v in submission.values.all()}
     workbook = Workbook()
     sheet = workbook.active
@@ -96,15 +114,34 @@ def submission_workbook(submission: Submission, items: list[FormItem]) -> bytes:
         submission.period_label(),
         (submission.form.code, submission.period, submission.unit.code),
     )
-    headers = [_("No."), _("Indicator"), _("Figure"), _("Unit of measure"), _("Comment"), _("Code")]
+    headers = [
+        _("No."),
+        _("Indicator"),
+        _("Figure"),
+        _("Unit of measure"),
+        _("Comment"),
+        _("Code"),
+        _("Registry"),
+        _("Same period last year"),
+        _("Change from last year"),
+        _("Warning"),
+    ]
 
     def row(item: FormItem) -> list[Any]:
         value = values.get(item.indicator_id)
+        comparison = same.comparisons.get(item.indicator_id) if same else None
+        differs = value is not None and value.difference is not None
         return [
             _number(value.value) if value else None,
             item.indicator.measure,
             value.comment if value else "",
             item.indicator.code,
+            _number(value.derived) if value else None,
+            _number(same.values.get(item.indicator_id)) if same else None,
+            comparison.plain() if comparison else "",
+            _registry_text(value.value, value.derived, item.indicator.decimals)
+            if value is not None and differs
+            else "",
         ]
 
     _body(sheet, items, headers, row)
@@ -122,7 +159,26 @@ def rollup_workbook(result: Rollup) -> bytes:
         result.period.label,
         (result.form.code, result.period.code, result.unit.code),
     )
+    sheet["A4"] = _(
+        "Reports added up: this period %(now)s/%(now_of)s, same period last year "
+        "%(before)s/%(before_of)s."
+    ) % {
+        "now": result.approved,
+        "now_of": result.expected,
+        "before": result.last_year_approved,
+        "before_of": result.last_year_expected,
+    }
     figures = {f.item.pk: f for f in result.figures}
+    differences: dict[int, list[str]] = {}
+    for line, figure in result.differences:
+        differences.setdefault(figure.indicator.pk, []).append(
+            f"{line.unit}: "
+            + _registry_text(
+                line.values.get(figure.indicator.pk),
+                line.registry.get(figure.indicator.pk),
+                figure.indicator.decimals,
+            )
+        )
     headers = [
         _("No."),
         _("Indicator"),
@@ -132,6 +188,8 @@ def rollup_workbook(result: Rollup) -> bytes:
         _("Code"),
         _("Change from last year"),
         _("Change (%)"),
+        _("Comparison"),
+        _("Warning"),
     ]
 
     def row(item: FormItem) -> list[Any]:
@@ -143,6 +201,8 @@ def rollup_workbook(result: Rollup) -> bytes:
             item.indicator.code,
             _number(figure.change),
             float(round(figure.change_percent, 2)) if figure.change_percent is not None else None,
+            figure.comparison.plain() if figure.comparison else "",
+            "; ".join(differences.get(item.indicator_id, [])),
         ]
 
     _body(sheet, result.items, headers, row)
@@ -156,6 +216,18 @@ def rollup_workbook(result: Rollup) -> bytes:
                 *[_number(line.values.get(item.indicator_id)) for line in result.lines],
             ]
         )
+        for column, line in enumerate(result.lines, start=2):
+            if item.indicator_id in line.differs:
+                cell = detail.cell(row=detail.max_row, column=column)
+                cell.fill = WARNING_FILL
+                cell.comment = Comment(
+                    _registry_text(
+                        line.values.get(item.indicator_id),
+                        line.registry.get(item.indicator_id),
+                        item.indicator.decimals,
+                    ),
+                    "Noichinh",
+                )
     detail.append(
         [_("Reports submitted"), *[f"{line.sent}/{line.expected}" for line in result.lines]]
     )

@@ -29,6 +29,7 @@ class IndicatorForm(forms.ModelForm):
             "numerator",
             "denominator",
             "decimals",
+            "polarity",
             "description",
         ]
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}

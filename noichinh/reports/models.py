@@ -16,6 +16,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from noichinh.core.comparisons import Polarity
 from noichinh.core.counts import count_choices
 from noichinh.core.models import UnitOwned
 from noichinh.core.periods import Period, parse_period
@@ -63,6 +64,16 @@ class Indicator(UnitOwned):
     )
     decimals = models.PositiveSmallIntegerField(
         _("decimals"), default=0, validators=[MaxValueValidator(4)]
+    )
+    polarity = models.CharField(
+        _("polarity"),
+        max_length=15,
+        choices=Polarity.choices,
+        default=Polarity.NEUTRAL,
+        help_text=_(
+            "Whether a rise is good news (cases resolved) or bad news (overdue petitions, "
+            "traffic accidents): it colours the comparison with the same period last year."
+        ),
     )
     description = models.TextField(_("description"), blank=True)
 

@@ -35,7 +35,7 @@ class IndicatorResource(ModelResource):
     model = Indicator
     form = IndicatorForm
     fields = tuple(IndicatorForm.Meta.fields)
-    list_columns = ("code", "name", "measure", "aggregation", "source", "unit")
+    list_columns = ("code", "name", "measure", "aggregation", "source", "polarity", "unit")
     filter_fields = ("source", "aggregation")
     search_fields = ("code", "name")
     sortable = ("code", "name")

@@ -24,11 +24,10 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
+from noichinh.core.comparisons import Comparison, change_words
 from noichinh.core.counts import records_url
 from noichinh.core.periods import Period
-from noichinh.core.text import format_number, format_percent
 from noichinh.units.choices import EventKind, LinkRole
 from noichinh.units.models import Unit, UnitEventLink, UnitVersion
 
@@ -104,11 +103,32 @@ def tree_on(day: dt.date) -> TreeOn:
 
 
 def expected_units(form: ReportForm, tree: TreeOn) -> list[int]:
-    """The units that must report on the form for a period ending on the tree's day."""
+    """The units that must report on the form for a period ending on the tree's day.
+
+    A form's selected units are today's list; a unit merged since into one of them (its
+    successor, followed through a chain of merges) is still expected for the periods it was in
+    force: a reorganisation's hand-over gives the obligation to the heir from then on, and
+    takes nothing from the past (Quảng Bình still reports Q4/2024 after its merger into Quảng
+    Trị)."""
     if form.reporting == Reporting.SELECTED:
-        ids = form.reporting_units.values_list("pk", flat=True)
-        return sorted((i for i in ids if tree.has(i)), key=lambda i: tree.units[i].code)
+        selected = set(form.reporting_units.values_list("pk", flat=True))
+        ids = (i for i in tree.units if i in selected or _merged_into(tree, i, selected))
+        return sorted(ids, key=lambda i: tree.units[i].code)
     return list(tree.children.get(form.unit_id, []))
+
+
+def _merged_into(tree: TreeOn, unit_id: int, selected: set[int]) -> bool:
+    unit = tree.units[unit_id]
+    seen = {unit_id}
+    while unit.valid_to is not None and unit.successor_id and unit.successor_id not in seen:
+        if unit.successor_id in selected:
+            return True
+        seen.add(unit.successor_id)
+        heir = tree.units.get(unit.successor_id)
+        if heir is None:
+            return False
+        unit = heir
+    return False
 
 
 def predecessors(unit: Unit, after: dt.date, until: dt.date) -> list[Unit]:
@@ -183,25 +203,9 @@ def ratio(numerator: Decimal | None, denominator: Decimal | None) -> Decimal | N
 
 
 def change_text(change: Decimal | None, percent: Decimal | None, measure: str) -> str:
-    """ "tăng 35 đơn so với cùng kỳ (tăng 4,12 %)", "giảm 9 vụ", "không đổi"."""
-    if change is None:
-        return ""
-    if change == 0:
-        return _("unchanged from the same period last year")
-    amount = format_number(abs(change), 0 if change == change.to_integral_value() else 2)
-    words = {"amount": amount, "measure": measure or ""}
-    text = (_("up %(amount)s %(measure)s") if change > 0 else _("down %(amount)s %(measure)s")) % (
-        words
-    )
-    text = " ".join(text.split())
-    if percent is not None:
-        share = format_percent(abs(percent), 2)
-        text += (
-            " ("
-            + (_("up %(share)s") if percent > 0 else _("down %(share)s")) % {"share": share}
-            + ")"
-        )
-    return text
+    """ "tăng 35 đơn so với cùng kỳ (tăng 4,12 %)", "giảm 9 vụ", "không đổi" (the words of
+    core.comparisons, the one catalogue of comparisons)."""
+    return change_words(change, percent, measure)
 
 
 # -- the roll-up -------------------------------------------------------------------------------
@@ -219,6 +223,14 @@ class Line:
     on_time: int
     submission: Submission | None = None  # when the row is a reporting unit itself
     is_reporter: bool = False
+    # Derived indicators: the registry's figure (sum of the reports' derived values) and the
+    # indicators whose reported figure differs from it.
+    registry: dict[int, Decimal | None] = field(default_factory=dict)
+    differs: set[int] = field(default_factory=set)
+
+
+def is_rate(indicator: Indicator) -> bool:
+    return indicator.source == Source.RATIO or indicator.measure == "%"
 
 
 @dataclass
@@ -229,6 +241,11 @@ class Figure:
     change: Decimal | None
     change_percent: Decimal | None
     records: str = ""
+    comparison: Comparison | None = None
+    # For a derived indicator: the registry's figure behind the approved reports (the sum of
+    # their derived values) and whether the reported total differs from it.
+    registry: Decimal | None = None
+    differs: bool = False
 
     @property
     def indicator(self) -> Indicator:
@@ -236,14 +253,8 @@ class Figure:
 
     @property
     def change_text(self) -> str:
-        if self.indicator.source == Source.RATIO or self.indicator.measure == "%":
-            # A rate changes by percentage points; a percent of a percent would mislead.
-            return change_text(
-                None if self.change is None else round(self.change, 2),
-                None,
-                str(_("percentage points")),
-            )
-        return change_text(self.change, self.change_percent, self.indicator.measure)
+        # A rate changes by percentage points; a percent of a percent would mislead.
+        return self.comparison.text if self.comparison is not None else ""
 
 
 @dataclass
@@ -261,6 +272,9 @@ class Rollup:
     last_year_period: Period
     last_year_units: list[Unit]
     own: Submission | None = None
+    last_year_expected: int = 0
+    last_year_approved: int = 0
+    same_units: bool = False  # the same units' reports are added up on both sides
     parent: Unit | None = None  # the unit above, that day
 
     @property
@@ -270,6 +284,22 @@ class Rollup:
     @property
     def last_year(self) -> dict[str, Decimal | None]:
         return {f.indicator.code: f.last_year for f in self.figures}
+
+    @property
+    def coverage(self) -> tuple[int, int]:
+        """(reports added up, reports expected) of the period."""
+        return (self.approved, self.expected)
+
+    @property
+    def last_year_coverage(self) -> tuple[int, int]:
+        return (self.last_year_approved, self.last_year_expected)
+
+    @property
+    def differences(self) -> list[tuple[Line, Figure]]:
+        """The (unit line, figure) pairs whose reported figure differs from the registry."""
+        return [
+            (line, f) for line in self.lines for f in self.figures if f.indicator.pk in line.differs
+        ]
 
     def completeness_percent(self) -> Decimal | None:
         if not self.expected:
@@ -282,6 +312,8 @@ class _Collected:
     reporters: list[int]  # expected reporters counted (top-most under the roots)
     submissions: dict[int, Submission]
     values: dict[int, dict[int, Decimal | None]]  # unit id -> indicator id -> value
+    # unit id -> indicator id -> derived value (the registry's figure when last refreshed)
+    derived: dict[int, dict[int, Decimal | None]] = field(default_factory=dict)
 
 
 def _between(chain: list[int], root: int) -> list[int]:
@@ -310,15 +342,43 @@ def _collect(form: ReportForm, period: Period, roots: list[int], tree: TreeOn) -
         ).select_related("unit")
     }
     values: dict[int, dict[int, Decimal | None]] = defaultdict(dict)
+    derived: dict[int, dict[int, Decimal | None]] = defaultdict(dict)
     final_ids = {s.pk: s.unit_id for s in submissions.values() if s.status in FINAL}
     if final_ids:
         from .models import DataValue
 
-        for submission_id, indicator_id, value in DataValue.objects.filter(
+        for submission_id, indicator_id, value, registry in DataValue.objects.filter(
             submission_id__in=list(final_ids)
-        ).values_list("submission_id", "indicator_id", "value"):
+        ).values_list("submission_id", "indicator_id", "value", "derived"):
             values[final_ids[submission_id]][indicator_id] = value
-    return _Collected(reporters=reporters, submissions=submissions, values=dict(values))
+            if registry is not None:
+                derived[final_ids[submission_id]][indicator_id] = registry
+    return _Collected(
+        reporters=reporters, submissions=submissions, values=dict(values), derived=dict(derived)
+    )
+
+
+def _registry(
+    indicators: list[Indicator], members: list[int], collected: _Collected
+) -> tuple[dict[int, Decimal | None], set[int]]:
+    """For the derived indicators: the registry's figure of the members' approved reports
+    and the indicators whose reported figure differs from it in any of them."""
+    registry: dict[int, Decimal | None] = {}
+    differs: set[int] = set()
+    for indicator in indicators:
+        if indicator.source != Source.DERIVED:
+            continue
+        found = [
+            (collected.values.get(u, {}).get(indicator.pk), collected.derived[u][indicator.pk])
+            for u in members
+            if indicator.pk in collected.derived.get(u, {})
+        ]
+        if not found:
+            continue
+        registry[indicator.pk] = sum((d for _v, d in found if d is not None), Decimal(0))
+        if any(v != d for v, d in found):
+            differs.add(indicator.pk)
+    return registry, differs
 
 
 def _counts(unit_ids: Iterable[int], submissions: dict[int, Submission]) -> tuple[int, ...]:
@@ -353,6 +413,7 @@ def rollup(form: ReportForm, period: Period, unit: Unit) -> Rollup:
         members = groups[child]
         expected, sent, approved, on_time = _counts(members, collected.submissions)
         is_reporter = members == [child]
+        registry, differs = _registry(indicators, members, collected)
         lines.append(
             Line(
                 unit=tree.units[child],
@@ -363,6 +424,8 @@ def rollup(form: ReportForm, period: Period, unit: Unit) -> Rollup:
                 on_time=on_time,
                 submission=collected.submissions.get(child) if is_reporter else None,
                 is_reporter=is_reporter,
+                registry=registry,
+                differs=differs,
             )
         )
 
@@ -372,24 +435,56 @@ def rollup(form: ReportForm, period: Period, unit: Unit) -> Rollup:
     last = _collect(form, last_period, [u.pk for u in last_units], last_tree)
     last_totals = aggregate(indicators, (last.values.get(u, {}) for u in last.reporters))
 
+    expected, sent, approved, on_time = _counts(reporters, collected.submissions)
+    last_expected, _sent, last_approved, _on_time = _counts(last.reporters, last.submissions)
+    counted, last_counted = _final_units(collected), _final_units(last)
+    same_units = bool(counted) and counted == last_counted
+    registry, differs = _registry(indicators, reporters, collected)
+
     figures = []
     for item in items:
         indicator = item.indicator
         value = totals.get(indicator.pk)
         before = last_totals.get(indicator.pk)
-        change = value - before if value is not None and before is not None else None
+        comparison = Comparison(
+            value,
+            before,
+            indicator.polarity,
+            current_coverage=(approved, expected),
+            previous_coverage=(last_approved, last_expected),
+            measure=indicator.measure,
+            rate=is_rate(indicator),
+            same_units=same_units,
+        )
+        change = comparison.change
         percent = change * HUNDRED / before if change is not None and before else None
         link = ""
         if indicator.source == Source.DERIVED and indicator.count_key:
             try:
+                # The records held by the subtree at the period's end, like the figure.
                 link = records_url(
-                    indicator.count_key, unit=unit, start=period.start, end=period.end
+                    indicator.count_key,
+                    unit=unit,
+                    start=period.start,
+                    end=period.end,
+                    as_of=period.end,
                 )
             except KeyError:
                 link = ""
-        figures.append(Figure(item, value, before, change, percent, link))
+        figures.append(
+            Figure(
+                item,
+                value,
+                before,
+                change,
+                percent,
+                link,
+                comparison=comparison,
+                registry=registry.get(indicator.pk),
+                differs=indicator.pk in differs,
+            )
+        )
 
-    expected, sent, approved, on_time = _counts(reporters, collected.submissions)
     own = None
     if unit.pk not in reporters:
         own = Submission.objects.filter(form=form, period=period.code, unit=unit).first()
@@ -408,7 +503,81 @@ def rollup(form: ReportForm, period: Period, unit: Unit) -> Rollup:
         last_year_units=last_units,
         own=own,
         parent=tree.units.get(tree.parent.get(unit.pk) or 0),
+        last_year_expected=last_expected,
+        last_year_approved=last_approved,
+        same_units=same_units,
     )
+
+
+def _final_units(collected: _Collected) -> set[int]:
+    return {
+        u
+        for u in collected.reporters
+        if u in collected.submissions and collected.submissions[u].status in FINAL
+    }
+
+
+# -- one report against its same period last year ---------------------------------------------
+
+
+@dataclass
+class SamePeriod:
+    """A unit report's same period last year: the reports found (the unit's and those of the
+    units merged into it since), by indicator the figure and its comparison."""
+
+    period: Period
+    units: list[Unit]
+    found: int
+    values: dict[int, Decimal | None]
+    comparisons: dict[int, Comparison]
+
+
+def same_period_last_year(
+    submission: Submission,
+    items: list[FormItem],
+    current: dict[int, Decimal | None] | None = None,
+) -> SamePeriod:
+    """The approved figures of the same form a year earlier for the report's unit (with the
+    units merged into it between the two periods), compared with this report's figures. Only
+    approved reports count; a missing one makes the comparison not like for like."""
+    from .models import DataValue
+
+    period = submission.period_value
+    last = period.same_period_last_year()
+    units = [submission.unit, *predecessors(submission.unit, last.end, period.end)]
+    found = list(
+        Submission.objects.filter(
+            form_id=submission.form_id,
+            period=last.code,
+            unit_id__in=[u.pk for u in units],
+            status__in=FINAL,
+        ).values_list("pk", flat=True)
+    )
+    rows: dict[int, dict[int, Decimal | None]] = defaultdict(dict)
+    for submission_id, indicator_id, value in DataValue.objects.filter(
+        submission_id__in=found
+    ).values_list("submission_id", "indicator_id", "value"):
+        rows[submission_id][indicator_id] = value
+    indicators = [item.indicator for item in items]
+    before = aggregate(indicators, rows.values()) if found else {}
+    now = (
+        current
+        if current is not None
+        else {v.indicator_id: v.value for v in submission.values.all()}
+    )
+    comparisons = {
+        i.pk: Comparison(
+            now.get(i.pk),
+            before.get(i.pk),
+            i.polarity,
+            current_coverage=(1, 1),
+            previous_coverage=(len(found), len(units)),
+            measure=i.measure,
+            rate=is_rate(i),
+        )
+        for i in indicators
+    }
+    return SamePeriod(last, units, len(found), before, comparisons)
 
 
 # -- lists -------------------------------------------------------------------------------------

@@ -315,6 +315,8 @@ def submission_submit(
     _require(user, "change", submission)
     if not submission.editable:
         raise ValidationError(_("Only a draft or returned report can be submitted."))
+    # The registry's figures as of the submission: what the approver compares with.
+    submission_refresh_derived(user=user, submission=submission)
     errors, warnings = submission_check(submission)
     if errors:
         raise ValidationError(errors)

@@ -184,15 +184,27 @@ def form_open(request: HttpRequest, pk: int) -> HttpResponse:
 # -- entry ---------------------------------------------------------------------------------------
 
 
+def _with_values(submission: Submission, items: list[Any]) -> selectors.SamePeriod:
+    """Each item gets its value row and its comparison with the same period last year."""
+    values = {v.indicator_id: v for v in submission.values.all()}
+    same = selectors.same_period_last_year(
+        submission, items, {i: v.value for i, v in values.items()}
+    )
+    for item in items:
+        item.value = values.get(item.indicator_id)
+        item.last_year = same.values.get(item.indicator_id)
+        item.comparison = same.comparisons.get(item.indicator_id)
+    return same
+
+
 def _entry_context(request: HttpRequest, submission: Submission, **extra: Any) -> dict[str, Any]:
     items = selectors.form_items(submission.form)
-    values = {v.indicator_id: v for v in submission.values.all()}
-    for item in items:
-        item.value = values.get(item.indicator_id)  # type: ignore[attr-defined]
+    same = _with_values(submission, items)
     errors, warnings = services.submission_check(submission)
     return {
         "object": submission,
         "groups": _sections(items),
+        "same": same,
         "errors": errors if submission.editable else [],
         "warnings": warnings,
         "can_change": submission.editable and can_on(request.user, "change", submission),
@@ -269,13 +281,12 @@ class SubmissionDetailView(ObjectDetailView):
         if submission is not None:
             user = self.request.user
             items = selectors.form_items(submission.form)
-            values = {v.indicator_id: v for v in submission.values.all()}
-            for item in items:
-                item.value = values.get(item.indicator_id)  # type: ignore[attr-defined]
+            same = _with_values(submission, items)
             approver = can_on(user, "approve", submission)
             context.update(
                 {
                     "groups": _sections(items),
+                    "same": same,
                     "can_change": submission.editable and can_on(user, "change", submission),
                     "can_approve": approver and submission.status == Status.SUBMITTED,
                     "can_unlock": approver and submission.status in FINAL,
@@ -352,7 +363,9 @@ def _xlsx(request: HttpRequest, content: bytes, name: str, what: str, unit: Unit
 @login_required
 def submission_excel(request: HttpRequest, pk: int) -> HttpResponse:
     submission = _submission(request, pk)
-    content = excel.submission_workbook(submission, selectors.form_items(submission.form))
+    items = selectors.form_items(submission.form)
+    same = selectors.same_period_last_year(submission, items)
+    content = excel.submission_workbook(submission, items, same)
     name = f"{submission.form.code}-{submission.period}-{submission.unit.code}"
     return _xlsx(request, content, name, str(submission), submission.unit)
 

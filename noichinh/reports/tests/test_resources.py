@@ -46,6 +46,7 @@ class IndicatorResourceTests(ResourceTestCase):
             "source": "manual",
             "count_key": "",
             "decimals": "0",
+            "polarity": "higher_worse",
         }
 
     def test_a_derived_indicator_needs_a_known_count(self) -> None:

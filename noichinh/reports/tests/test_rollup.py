@@ -109,3 +109,19 @@ def test_change_text_has_vietnamese_numbers(change, percent, measure, expected):
     text = change_text(change, percent, measure)
     for part in expected:
         assert part in text
+
+
+def test_selected_units_merged_away_still_count_for_their_past_periods(tree):
+    """A hand-over gives a closed unit's obligation to its heir (the form then names only the
+    heir); the periods before the merger still expect, and add up, the closed unit's report."""
+    form = make_form(tree["root"], code="BM-QS", period_type="quarter", reporting="selected")
+    form.reporting_units.set([tree["prov_a"], tree["prov_b"]])
+    report(form, tree["prov_a"], "2024-Q1", 100, 80, 3)
+    report(form, tree["prov_b"], "2024-Q1", 40, 30, 2)
+    unit_merge(user=SYSTEM, sources=[tree["prov_b"]], target=tree["prov_a"], on=D(2024, 7, 1))
+    form.reporting_units.remove(tree["prov_b"])  # what the hand-over does
+    past = selectors.rollup(form, Period.parse("2024-Q1"), tree["root"])
+    assert (past.expected, past.approved) == (2, 2)
+    assert past.totals["BM-QS-TL"] == 140
+    now = selectors.rollup(form, Period.parse("2024-Q4"), tree["root"])
+    assert now.expected == 1  # from the merger on, only the heir
