@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Recipients(models.TextChoices):
@@ -29,8 +30,9 @@ class BallotKind(models.TextChoices):
 
 
 class BallotStatus(models.TextChoices):
-    OPEN = "open", _("Open")
-    CLOSED = "closed", _("Closed")
+    # Own context: "Closed" alone is a unit's state ("Đã giải thể", dissolved).
+    OPEN = "open", pgettext_lazy("ballot", "Open")
+    CLOSED = "closed", pgettext_lazy("ballot", "Closed")
 
 
 class Choice(models.TextChoices):

@@ -16,12 +16,13 @@ from typing import Any
 from django.contrib.auth import get_user_model
 
 from noichinh.campaigns.models import Review
+from noichinh.core.audit import snapshot
 from noichinh.core.scoping import SYSTEM
-from noichinh.core.services import object_create
+from noichinh.core.services import object_create, object_update
 from noichinh.units.models import Cluster, Unit
 
 from . import services
-from .choices import BallotKind, BallotStatus, Choice, NomineeType, Recipients
+from .choices import BallotKind, BallotStatus, Choice, NomineeType, Recipients, ThresholdBasis
 from .models import AwardKind, AwardReview, Ballot, Delegate, Nomination
 
 D = dt.date
@@ -30,6 +31,33 @@ HEAD = "Bằng khen của Trưởng Ban Nội chính Trung ương"
 FLAG = "Cờ thi đua của Ban Nội chính Trung ương"
 CLUSTER = ["QB", "QT", "TTH", "DNG", "QNA", "QNG", "BDI", "PY", "KH", "KT", "GL", "DL", "DNO"]
 FINAL_MEMBERS = ["QT", "TTH", "DNG", "QNG", "KH", "GL", "DL"]
+
+
+# Source report 1 (../shared/domain.md): who attended, and what the 2023 conference found and
+# set as key tasks. The results against the targets (115,4 %; 216,7 %) are not typed here:
+# the cluster's table computes them from the registries.
+PARTICIPANTS_2023 = (
+    "Lãnh đạo cấp vụ, đơn vị của Ban Nội chính Trung ương; lãnh đạo Ban Nội chính 13 tỉnh ủy, "
+    "thành ủy thuộc Cụm thi đua số III (khu vực miền Trung và Tây Nguyên)"
+)
+CONCLUSIONS_2023 = "\n".join(
+    [
+        "Sơ kết 3 năm thực hiện phong trào thi đua chuyên đề theo Kế hoạch số 15-KH/BNCTW ngày "
+        "25/5/2021 của Ban Nội chính Trung ương, giai đoạn 2021-2025.",
+        "Khó khăn, vướng mắc: một số vụ án, vụ việc phải tạm đình chỉ kéo dài do chờ kết quả "
+        "giám định, định giá tài sản hoặc chờ ý kiến hướng dẫn của cơ quan trung ương; việc xác "
+        "minh các đơn thư phức tạp kéo dài; có vụ án, vụ việc liên quan đến nhiều cấp, nhiều "
+        "ngành.",
+        "Nhiệm vụ trọng tâm: tăng cường công tác thanh tra, tiếp công dân, giải quyết kịp thời "
+        "đơn thư khiếu nại, tố cáo, nhất là về bồi thường, giải phóng mặt bằng các dự án lớn; "
+        "không để xảy ra tập trung đông người, khiếu kiện kéo dài, vượt cấp; giám sát trách "
+        "nhiệm người đứng đầu; đẩy nhanh tiến độ thanh tra, điều tra, truy tố, xét xử các vụ "
+        "án, vụ việc dư luận xã hội quan tâm; thực hiện Quy định số 11-QĐi/TW của Bộ Chính trị "
+        "về trách nhiệm của người đứng đầu cấp ủy trong việc tiếp dân, đối thoại trực tiếp với "
+        "dân và xử lý những phản ánh, kiến nghị của dân; phấn đấu 100 % các ban đạt và vượt chỉ "
+        "tiêu thi đua.",
+    ]
+)
 
 
 class _Counter:
@@ -56,17 +84,30 @@ def _kinds() -> dict[str, AwardKind]:
                 authority=authority,
                 recipients=recipients,
                 threshold_percent=threshold,
+                # "100 % of delegates agreed" (source report 1): a share of those present
+                threshold_basis=ThresholdBasis.PRESENT,
             )
         )
     return kinds
 
 
 def _review(
-    title: str, held_on: dt.date, place: str, review: Review, members: list[str]
+    title: str,
+    held_on: dt.date,
+    place: str,
+    review: Review,
+    members: list[str],
+    participants: str = "",
+    conclusions: str = "",
 ) -> tuple[AwardReview, bool]:
     organiser = Unit.objects.get(code="DNG-BNCTU")
     found = AwardReview.objects.filter(unit=organiser, title=title).first()
     if found is not None:
+        if conclusions and not found.conclusions:  # a demo loaded before these were kept
+            before = snapshot(found)
+            found.participants, found.conclusions = participants, conclusions
+            object_update(user=SYSTEM, instance=found, before=before)
+            _Counter.new += 1
         return found, False
     award_review = _create(
         AwardReview(
@@ -76,6 +117,8 @@ def _review(
             title=title,
             held_on=held_on,
             place=place,
+            participants=participants,
+            conclusions=conclusions,
             agenda="1. Báo cáo kết quả thực hiện phong trào thi đua của các ban.\n"
             "2. Thảo luận, bình xét.\n3. Bỏ phiếu kín đề nghị khen thưởng.",
         )
@@ -88,7 +131,7 @@ def _review(
                 unit=organiser,
                 review=award_review,
                 member=member,
-                name=f"Đại biểu {member.short_name}",
+                name=f"Đại biểu {member.name_on(held_on).label}",  # the name of that day
                 position="Phó Trưởng Ban",
                 user=users.get(code),
             )
@@ -125,6 +168,8 @@ def load(out: Any) -> None:
         "Thành phố Đà Nẵng",
         midterm,
         CLUSTER,
+        participants=PARTICIPANTS_2023,
+        conclusions=CONCLUSIONS_2023,
     )
     if new:
         _nominate(review, "QB", kinds[PM], "Dẫn đầu cụm về phát hiện vụ việc tham nhũng, tiêu cực.")

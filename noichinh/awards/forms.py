@@ -38,11 +38,17 @@ class AwardReviewForm(forms.ModelForm):
             "held_on",
             "place",
             "agenda",
+            "participants",
+            "conclusions",
             "quorum_percent",
             "threshold_percent",
             "threshold_basis",
         ]
-        widgets = {"held_on": DateInput(), "agenda": forms.Textarea(attrs={"rows": 4})}
+        widgets = {
+            "held_on": DateInput(),
+            "agenda": forms.Textarea(attrs={"rows": 4}),
+            "conclusions": forms.Textarea(attrs={"rows": 8}),
+        }
 
 
 class DelegateForm(forms.ModelForm):

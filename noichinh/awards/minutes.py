@@ -5,26 +5,35 @@ Minister's Certificate of Merit")."""
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
 from noichinh.core.text import format_percent
+from noichinh.units.models import names_on
 
 from .models import AwardReview, Ballot
 from .services import Result, attendance, ballot_results
 
 
-def proposal_text(result: Result) -> str:
-    nominee = result.nomination.nominee_label()
+def proposal_text(result: Result, names: dict[int, str] | None = None) -> str:
+    """`names`: the collective nominees' names on the day of the review (`names_on`)."""
+    nominee = nominee_name(result, names)
     return _("%(percent)s %(basis)s agreed to propose %(nominee)s for the %(award)s.") % {
         "percent": format_percent(result.percent, 0 if result.percent == 100 else 2),
         "basis": result.basis_label,
         "nominee": nominee,
         "award": result.nomination.kind,
     }
+
+
+def nominee_name(result: Result, names: dict[int, str] | None = None) -> str:
+    unit_id = result.nomination.nominee_unit_id
+    if names and unit_id in names and result.nomination.nominee_type != "individual":
+        return names[unit_id]
+    return result.nomination.nominee_label()
 
 
 @dataclass
@@ -36,20 +45,41 @@ class Minutes:
     present: int
     results: list[Result]
     proposals: list[str]
+    # Names of the units on the day of the review (a 2023 conference names Thừa Thiên Huế).
+    names: dict[int, str] = field(default_factory=dict)
+    issuer: str = ""
+
+    @property
+    def delegate_rows(self) -> list[tuple[Any, str]]:
+        return [
+            (d, self.names.get(d.member_id, d.member.short_name or d.member.name))
+            for d in self.delegates
+        ]
+
+    @property
+    def result_rows(self) -> list[tuple[Result, str]]:
+        return [(r, nominee_name(r, self.names)) for r in self.results]
 
 
 def minutes_for(review: AwardReview) -> Minutes:
     ballot = review.ballots.filter(status="closed").order_by("-number").first()
     results = ballot_results(review, ballot=ballot) if ballot else []
     total, present = attendance(review)
+    delegates = list(review.delegates.select_related("member", "proxy_for"))
+    ids = [d.member_id for d in delegates] + [review.unit_id]
+    ids += [r.nomination.nominee_unit_id for r in results if r.nomination.nominee_unit_id]
+    on_day = names_on(ids, review.held_on)
+    names = {pk: name.label for pk, name in on_day.items()}
     return Minutes(
         review=review,
         ballot=ballot,
-        delegates=list(review.delegates.select_related("member", "proxy_for")),
+        delegates=delegates,
         total=total,
         present=present,
         results=results,
-        proposals=[proposal_text(r) for r in results if r.passed],
+        proposals=[proposal_text(r, names) for r in results if r.passed],
+        names=names,
+        issuer=on_day[review.unit_id].name if review.unit_id in on_day else str(review.unit),
     )
 
 
@@ -73,7 +103,7 @@ def minutes_docx(minutes: Minutes) -> bytes:
     style = document.styles["Normal"]
     style.font.name = "Times New Roman"
     style.font.size = Pt(13)
-    document.add_paragraph().add_run(str(review.unit)).bold = True
+    document.add_paragraph().add_run(minutes.issuer).bold = True
     title = document.add_paragraph()
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER
     run = title.add_run(_("MINUTES"))
@@ -89,15 +119,17 @@ def minutes_docx(minutes: Minutes) -> bytes:
             "campaign": review.campaign_review,
         }
     )
+    if review.participants:
+        document.add_paragraph(_("Attended by: %(who)s.") % {"who": review.participants})
     document.add_paragraph(
         _("Delegates: %(present)d present or represented of %(total)d.")
         % {"present": minutes.present, "total": minutes.total}
     )
-    for delegate in minutes.delegates:
+    for delegate, member_name in minutes.delegate_rows:
         line = f"- {delegate.name}"
         if delegate.position:
             line += f", {delegate.position}"
-        line += f" ({delegate.member.short_name or delegate.member.name})"
+        line += f" ({member_name})"
         if not delegate.present:
             line += " — " + _("absent")
         if delegate.proxy_for_id:
@@ -127,10 +159,10 @@ def minutes_docx(minutes: Minutes) -> bytes:
             strict=True,
         ):
             cell.text = text
-        for result in minutes.results:
+        for result, nominee in minutes.result_rows:
             cells = table.add_row().cells
             values = [
-                result.nomination.nominee_label(),
+                nominee,
                 str(result.nomination.kind),
                 str(result.agree),
                 str(result.disagree),
@@ -140,6 +172,11 @@ def minutes_docx(minutes: Minutes) -> bytes:
             ]
             for cell, value in zip(cells, values, strict=True):
                 cell.text = value
+    if review.conclusions:
+        document.add_paragraph(_("Results, difficulties and key tasks:")).runs[0].bold = True
+        for line in review.conclusions.splitlines():
+            if line.strip():
+                document.add_paragraph(line.strip())
     document.add_paragraph(_("Conclusion:")).runs[0].bold = True
     for proposal in minutes.proposals or [_("No nomination reached its threshold.")]:
         document.add_paragraph(proposal)

@@ -93,6 +93,17 @@ class AwardReview(UnitOwned):
     held_on = models.DateField(_("date"))
     place = models.CharField(_("place"), max_length=200)
     agenda = models.TextField(_("agenda"), blank=True)
+    participants = models.CharField(
+        _("attended by"),
+        max_length=500,
+        blank=True,
+        help_text=_("Who attended besides the delegates, as the minutes write it."),
+    )
+    conclusions = models.TextField(
+        _("results, difficulties and key tasks"),
+        blank=True,
+        help_text=_("What the conference concluded, as the minutes record it."),
+    )
     quorum_percent = models.DecimalField(
         _("quorum (%)"),
         max_digits=5,

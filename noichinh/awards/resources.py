@@ -57,6 +57,8 @@ class AwardReviewResource(ModelResource):
         "held_on",
         "place",
         "agenda",
+        "participants",
+        "conclusions",
         "quorum_percent",
         "threshold_percent",
         "threshold_basis",
@@ -64,7 +66,7 @@ class AwardReviewResource(ModelResource):
         "unit",
     )
     filter_fields = ("cluster", "status")
-    search_fields = ("title", "place", "agenda")
+    search_fields = ("title", "place", "agenda", "conclusions")
     sortable = ("held_on", "title")
     ordering = ("-held_on", "-id")
     select_related = ("unit", "cluster__unit")

@@ -46,7 +46,9 @@ def campaign_figures(review: AwardReview, unit: Any) -> str:
     )
     if registration is None:
         return _("No target registration in the campaign.")
-    rows = progress.registration_progress(registration, review.campaign_review)
+    result = progress.registration_unit_progress(registration, review.campaign_review)
+    if not result.has_figures:
+        return result.merged_note
     lines = [
         f"{row.criterion.number}. {row.criterion.name}: {format_number(row.actual)}"
         + (
@@ -54,7 +56,7 @@ def campaign_figures(review: AwardReview, unit: Any) -> str:
             if row.target and row.percent is not None
             else ""
         )
-        for row in rows
+        for row in result.rows
     ]
     return "\n".join(lines)
 

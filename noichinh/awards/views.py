@@ -22,6 +22,7 @@ from noichinh.core.office import DOCX, Sheet, office_response
 from noichinh.core.scoping import can_on
 from noichinh.core.text import format_percent
 from noichinh.core.views import VerbDetailView, render_verb_error
+from noichinh.units.models import names_on
 
 from . import minutes as minutes_module
 from . import services
@@ -51,17 +52,27 @@ class ReviewDetailView(VerbDetailView):
         )
         results = services.ballot_results(obj)
         total, present = services.attendance(obj)
+        delegates = list(
+            obj.delegates.select_related("member", "proxy_for").order_by("member__code", "name")
+        )
+        # Units as they were named on the day of the review (one query).
+        on_day = names_on(
+            [d.member_id for d in delegates]
+            + [r.nomination.nominee_unit_id for r in results if r.nomination.nominee_unit_id],
+            obj.held_on,
+        )
+        names = {pk: name.label for pk, name in on_day.items()}
         return {
-            "delegates": obj.delegates.select_related("member", "proxy_for").order_by(
-                "member__code", "name"
-            ),
+            "delegates": [
+                (d, names.get(d.member_id, d.member.short_name or d.member.name)) for d in delegates
+            ],
             "nominations": [(n, services.nomination_warnings(n)) for n in nominations],
             "ballots": obj.ballots.order_by("number"),
             "open_ballot": ballot,
             "participated": len(voted),
             "my_votes": [(d, holder, d.pk in voted) for d, holder in rights],
-            "results": results,
-            "proposals": [minutes_module.proposal_text(r) for r in results if r.passed],
+            "results": [(r, minutes_module.nominee_name(r, names)) for r in results],
+            "proposals": [minutes_module.proposal_text(r, names) for r in results if r.passed],
             "total": total,
             "present": present,
             "quorum_met": services.quorum_met(obj, total, present),
@@ -188,7 +199,7 @@ def review_minutes(request: HttpRequest, pk: int) -> HttpResponse:
     if fmt == "xlsx":
         sheet = Sheet(
             title=_("Result of the vote: %(review)s") % {"review": review.title},
-            issuer=str(review.unit),
+            issuer=minutes.issuer,
             subtitle=f"{review.place}, {review.held_on:%d/%m/%Y}",
             headers=[
                 _("Nominee"),
@@ -201,7 +212,7 @@ def review_minutes(request: HttpRequest, pk: int) -> HttpResponse:
             ],
             rows=[
                 [
-                    r.nomination.nominee_label(),
+                    nominee,
                     str(r.nomination.kind),
                     r.agree,
                     r.disagree,
@@ -209,7 +220,7 @@ def review_minutes(request: HttpRequest, pk: int) -> HttpResponse:
                     format_percent(r.percent) if r.percent is not None else "—",
                     _("Passed") if r.passed else _("Not passed"),
                 ]
-                for r in minutes.results
+                for r, nominee in minutes.result_rows
             ],
             notes=minutes.proposals,
         )

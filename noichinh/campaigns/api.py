@@ -188,11 +188,18 @@ class ProgressView(APIView):
                 raise ValidationError(
                     {"review": _("The review must be of the registration's campaign.")}
                 )
-        rows = progress.registration_progress(registration, review)
+        result = progress.registration_unit_progress(registration, review)
         body: dict[str, Any] = {
             "registration": registration.pk,
             "unit": registration.unit_id,
             "review": review.pk if review else None,
+            "cutoff": result.end.isoformat(),
+            # Closed before the cut-off: no figures of its own, they count for this unit.
+            "merged_into": result.merged_into.pk if result.merged_into is not None else None,
+            "note": result.merged_note,
+            # Units merged into this one before the cut-off: their targets are added.
+            "predecessors": [unit.pk for unit in result.predecessors],
+            "met_every_target": result.met_every_target if result.has_figures else None,
             "criteria": [
                 {
                     "criterion": row.criterion.pk,
@@ -204,7 +211,7 @@ class ProgressView(APIView):
                     "state": row.state,
                     "records": row.url,
                 }
-                for row in rows
+                for row in result.rows
             ],
         }
         return Response(body)

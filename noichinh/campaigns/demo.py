@@ -19,6 +19,7 @@ from django.contrib.auth import get_user_model
 from noichinh.core.scoping import SYSTEM
 from noichinh.core.services import object_create
 from noichinh.documents.models import Document
+from noichinh.documents.services import document_for_code
 from noichinh.units.models import Unit
 
 from . import services
@@ -159,7 +160,8 @@ def _register(
         TargetRegistration(
             unit=unit,
             campaign=campaign,
-            plan=Document.objects.filter(code=plan).first() if plan else None,
+            # Numbers restart per issuer: Nghệ An's 01-HD/BNCTU is not Quảng Bình's.
+            plan=document_for_code(plan, unit) if plan else None,
         )
     )
     for criterion, review, value in targets:

@@ -103,14 +103,18 @@ class RegistrationDetailView(VerbDetailView):
             for child, rows in progress.children_progress(obj, review)
             if can_on(user, "view", child)
         ]
-        rows = progress.registration_progress(obj, review, children=[c for c, _r in children])
+        result = progress.registration_unit_progress(
+            obj, review, children=[c for c, _r in children]
+        )
         parent = obj.unit.parent
         approve_scope = user_scope(user, "approve", TargetRegistration)
         return {
             "review": review,
             "reviews": reviews,
             "grid": grid,
-            "rows": rows,
+            "rows": result.rows,
+            "merged_note": result.merged_note,
+            "predecessors": result.predecessors,
             "children": children,
             "changes": TargetChange.objects.restrict(user, "view")
             .filter(target__registration=obj)
@@ -283,15 +287,15 @@ def cluster_sheet(cluster: Cluster, review: Review, table: progress.ClusterTable
     headers += [_("Score"), _("Rank")]
     rows = []
     for row in table.rows:
-        line: list[Any] = [str(row.unit.short_name or row.unit)]
+        line: list[Any] = [row.name]
         for criterion in table.criteria:
             cell = row.cells.get(criterion.pk)
             if cell is None:
                 line += ["", "", ""]
             else:
                 line += [cell.target or "", cell.actual, _pct(cell.percent)]
-        if row.merged_into is not None:
-            line += [_("merged into %(unit)s") % {"unit": row.merged_into}, ""]
+        if row.merged_into is not None and not row.has_figures:
+            line += [row.note, ""]
         else:
             line += [_pct(row.score), row.rank or ""]
         rows.append(line)
@@ -300,6 +304,9 @@ def cluster_sheet(cluster: Cluster, review: Review, table: progress.ClusterTable
         actual, target, pct = table.totals[criterion.pk]
         footer += [target, actual, _pct(pct)]
     footer += ["", ""]
+    notes = [table.met_all_text]
+    notes += [f"{row.name}: {row.note}" for row in table.rows if row.counted_until]
+    notes.append(table.rule_text)
     return Sheet(
         title=_("Results of %(cluster)s: %(review)s") % {"cluster": cluster, "review": review},
         issuer=str(cluster.unit),
@@ -308,6 +315,7 @@ def cluster_sheet(cluster: Cluster, review: Review, table: progress.ClusterTable
         headers=headers,
         rows=rows,
         footer=footer,
+        notes=notes,
     )
 
 
@@ -354,10 +362,11 @@ def cluster_review(request: HttpRequest, pk: int) -> HttpResponse:
 def registration_export(request: HttpRequest, pk: int) -> HttpResponse:
     registration = _registration(request, pk)
     review = _pick_review(request, registration.campaign)
-    rows = progress.registration_progress(registration, review)
+    result = progress.registration_unit_progress(registration, review)
+    name = registration.unit.name_on(result.end).name
     sheet = Sheet(
-        title=_("Emulation results of %(unit)s") % {"unit": registration.unit},
-        issuer=str(registration.unit),
+        title=_("Emulation results of %(unit)s") % {"unit": name},
+        issuer=name,
         subtitle=f"{registration.campaign}; {review or _('whole period')}",
         headers=[_("Criterion"), _("Target"), _("Actual"), "%", _("Assessment")],
         rows=[
@@ -368,8 +377,9 @@ def registration_export(request: HttpRequest, pk: int) -> HttpResponse:
                 _pct(r.percent),
                 r.state_label,
             ]
-            for r in rows
+            for r in result.rows
         ],
+        notes=[result.merged_note] if result.merged_note else [],
     )
     fmt = request.GET.get("format", "xlsx")
     return office_response(

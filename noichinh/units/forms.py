@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from noichinh.core.forms import DateInput
@@ -27,6 +28,20 @@ class _DecisionFields(forms.Form):
     )
     note = forms.CharField(
         label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class _HandoverFields(forms.Form):
+    """A closing unit hands over what it holds: the page shows what will move first, then asks
+    for the confirmation."""
+
+    carry_roles = forms.BooleanField(
+        label=_("Carry the role assignments to the successor"),
+        required=False,
+        help_text=_(
+            "Unticked, the roles on the closing units end on their last day; ticked, the same "
+            "people hold the same roles on the successor from the effective date."
+        ),
     )
 
 
@@ -60,7 +75,7 @@ class UnitMoveForm(_DecisionFields):
         self.fields["new_parent"].queryset = _units(user).exclude(path__startswith=unit.path)  # type: ignore[attr-defined]
 
 
-class UnitMergeForm(_DecisionFields):
+class UnitMergeForm(_HandoverFields, _DecisionFields):
     sources = forms.ModelMultipleChoiceField(
         label=_("Units merged into this one"),
         queryset=Unit.objects.none(),
@@ -72,7 +87,7 @@ class UnitMergeForm(_DecisionFields):
         required=False,
         help_text=_("Leave empty to keep the current name."),
     )
-    field_order = ["sources", "new_name", "on", "document", "note"]
+    field_order = ["sources", "new_name", "on", "document", "note", "carry_roles"]
 
     def __init__(self, *args: Any, user: Any, unit: Unit, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -81,7 +96,7 @@ class UnitMergeForm(_DecisionFields):
         self.fields["note"].label = _("Reason")
 
 
-class UnitSplitForm(_DecisionFields):
+class UnitSplitForm(_HandoverFields, _DecisionFields):
     parts = forms.CharField(
         label=_("New units"),
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -90,7 +105,15 @@ class UnitSplitForm(_DecisionFields):
         ),
     )
     keep_source = forms.BooleanField(label=_("The unit continues after the split"), required=False)
-    field_order = ["parts", "keep_source", "on", "document", "note"]
+    receiver = forms.IntegerField(
+        label=_("New unit that takes over"),
+        min_value=1,
+        initial=1,
+        help_text=_(
+            "The line number of the new unit that takes over the open records when the unit closes."
+        ),
+    )
+    field_order = ["parts", "keep_source", "receiver", "on", "document", "note", "carry_roles"]
 
     def clean_parts(self) -> list[tuple[str, str]]:
         parts = []
@@ -104,15 +127,68 @@ class UnitSplitForm(_DecisionFields):
         return parts
 
 
-class UnitCloseForm(_DecisionFields):
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+class UnitCloseForm(_HandoverFields, _DecisionFields):
+    successor = forms.ModelChoiceField(
+        label=_("Successor"),
+        queryset=Unit.objects.none(),
+        required=False,
+        help_text=_(
+            "The unit that takes over the open records. Leave empty for the unit above it."
+        ),
+    )
+    field_order = ["successor", "on", "document", "note", "carry_roles"]
+
+    def __init__(self, *args: Any, user: Any = None, unit: Unit | None = None, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.fields["note"].required = True
         self.fields["note"].label = _("Reason")
+        if user is not None and unit is not None:
+            self.fields["successor"].queryset = _units(user).exclude(  # type: ignore[attr-defined]
+                path__startswith=unit.path
+            )
 
 
 class ClusterForm(forms.ModelForm):
+    """The members chosen here are today's. Saving goes through `cluster_members_set`
+    (noichinh.units.clusters): a unit added becomes a member from today, a unit taken out
+    stops being one yesterday, and the dated history is kept."""
+
+    members = forms.ModelMultipleChoiceField(
+        label=_("Member units (today)"),
+        queryset=Unit.objects.all(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 12}),
+    )
+
     class Meta:
         model = Cluster
-        fields = ["unit", "code", "name", "region", "members"]
-        widgets = {"members": forms.SelectMultiple(attrs={"size": 12})}
+        fields = ["unit", "code", "name", "region", "merged_outside_rule"]
+
+    field_order = ["unit", "code", "name", "region", "members", "merged_outside_rule"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.chosen_members: list[Unit] | None = None
+        # Left empty, the cluster keeps its rule (a new one: count until closing).
+        self.fields["merged_outside_rule"].required = False
+        if self.instance.pk:
+            self.initial["members"] = [
+                m.unit_id for m in self.instance.memberships_on(timezone.localdate())
+            ]
+
+    def clean_merged_outside_rule(self) -> str:
+        value = self.cleaned_data.get("merged_outside_rule")
+        return str(value or self.instance.merged_outside_rule)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        # Kept out of cleaned_data, so that the generic save does not `.set()` the dated
+        # memberships; the resource applies it after the save (ClusterResource.after_write).
+        if "members" in cleaned:
+            self.chosen_members = list(cleaned.pop("members"))
+        return cleaned
+
+    def save(self, commit: bool = True) -> Any:
+        instance = super().save(commit)
+        instance._chosen_members = self.chosen_members
+        return instance

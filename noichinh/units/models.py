@@ -10,7 +10,8 @@ with the units before and after. `path` is a materialized path of zero-padded id
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, ClassVar
+from collections.abc import Iterable
+from typing import Any, ClassVar, NamedTuple
 
 from django.db import models
 from django.db.models import Q
@@ -106,6 +107,10 @@ class Unit(Record):
     def is_active(self) -> bool:
         return self.valid_to is None
 
+    def name_on(self, day: dt.date) -> UnitName:
+        """The unit's name on `day` (see `names_on`); today's if it had none yet."""
+        return names_on([self.pk], day).get(self.pk, UnitName(self.name, self.short_name))
+
     def tree_label(self) -> str:
         return EM_SPACE * self.depth + self.name
 
@@ -199,9 +204,20 @@ class UnitVersion(models.Model):
         return f"{self.name} ({self.valid_from:%d/%m/%Y}-)"
 
 
+class MergedOutsideRule(models.TextChoices):
+    """How a member merged into a unit outside the cluster counts in the cluster's table."""
+
+    COUNT_UNTIL_CLOSING = (
+        "count_until_closing",
+        _("Counted until its closing (its own target, its records up to its closing date)"),
+    )
+    EXCLUDE = "exclude", _("Left out of the table (its target and records are not counted)")
+
+
 class Cluster(Record):
     """An emulation cluster (cụm thi đua) of provincial committees, owned by the unit that
-    runs it."""
+    runs it. Membership is dated (`ClusterMembership`): a table of a past review reads the
+    members of its cut-off date."""
 
     unit = models.ForeignKey(
         Unit, on_delete=models.PROTECT, related_name="owned_clusters", verbose_name=_("unit")
@@ -209,8 +225,21 @@ class Cluster(Record):
     code = models.CharField(_("code"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=255)
     region = models.CharField(_("region"), max_length=255, blank=True)
-    members = models.ManyToManyField(
-        Unit, related_name="clusters", blank=True, verbose_name=_("member units")
+    members: models.ManyToManyField[Unit, ClusterMembership] = models.ManyToManyField(
+        Unit,
+        through="ClusterMembership",
+        related_name="clusters",
+        blank=True,
+        verbose_name=_("member units"),
+    )
+    merged_outside_rule = models.CharField(
+        _("a member merged into a unit outside the cluster"),
+        max_length=30,
+        choices=MergedOutsideRule.choices,
+        default=MergedOutsideRule.COUNT_UNTIL_CLOSING,
+        help_text=_(
+            "Chosen by the organising unit; stated under the cluster's table of every review."
+        ),
     )
 
     objects = models.Manager.from_queryset(ScopedQuerySet)()
@@ -225,3 +254,75 @@ class Cluster(Record):
 
     def __str__(self) -> str:
         return self.name
+
+    def memberships_on(self, day: dt.date) -> models.QuerySet[ClusterMembership]:
+        """The memberships in force on `day`."""
+        return (
+            self.memberships.filter(Q(valid_from__isnull=True) | Q(valid_from__lte=day))
+            .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day))
+            .select_related("unit__successor")
+        )
+
+
+class ClusterMembership(models.Model):
+    """A unit's membership of a cluster between two dates (`valid_from` empty: since the unit
+    existed; `valid_to` empty: still a member). A member closed while in the cluster stays a
+    member of the days before its closing."""
+
+    cluster = models.ForeignKey(
+        Cluster, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("cluster")
+    )
+    unit = models.ForeignKey(
+        Unit,
+        on_delete=models.PROTECT,
+        related_name="cluster_memberships",
+        verbose_name=_("member unit"),
+    )
+    valid_from = models.DateField(
+        _("member from"), null=True, blank=True, help_text=_("Empty: since the unit existed.")
+    )
+    valid_to = models.DateField(_("member until"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["cluster", "unit__code", "valid_from"]
+        verbose_name = _("cluster membership")
+        verbose_name_plural = _("cluster memberships")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True)
+                | Q(valid_from__isnull=True)
+                | Q(valid_to__gte=models.F("valid_from")),
+                name="cluster_membership_valid_range",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cluster_id}:{self.unit_id}"
+
+
+class UnitName(NamedTuple):
+    name: str
+    short_name: str
+
+    @property
+    def label(self) -> str:
+        """The short name if there is one (the tables' column), else the full name."""
+        return self.short_name or self.name
+
+
+def names_on(unit_ids: Iterable[int], day: dt.date) -> dict[int, UnitName]:
+    """The name each unit had on `day`, in one query: the version in force that day, or for a
+    unit closed before it the last version it had. A unit established after `day` (no version
+    yet) is absent: the caller falls back to its current name."""
+    ids = sorted(set(unit_ids))
+    names: dict[int, UnitName] = {}
+    if not ids:
+        return names
+    rows = (
+        UnitVersion.objects.filter(unit_id__in=ids, valid_from__lte=day)
+        .order_by("unit_id", "valid_from", "id")
+        .values_list("unit_id", "name", "short_name")
+    )
+    for unit_id, name, short_name in rows:  # the latest version starting by `day` wins
+        names[unit_id] = UnitName(name, short_name)
+    return names

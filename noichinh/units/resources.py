@@ -2,6 +2,7 @@ from typing import Any
 
 import django_filters
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from noichinh.core.navigation import Area, register_area
@@ -85,9 +86,9 @@ class UnitResource(ModelResource):
 class ClusterResource(ModelResource):
     model = Cluster
     form = ClusterForm
-    fields = ("unit", "code", "name", "region", "members")
+    fields = ("unit", "code", "name", "region", "members", "merged_outside_rule")
     list_columns = ("name", "code", "region", "unit")
-    detail_fields = ("code", "name", "region", "unit", "members")
+    detail_fields = ("code", "name", "region", "unit", "members", "merged_outside_rule")
     filter_fields = ()
     search_fields = ("code", "name", "region")
     sortable = ("name", "code")
@@ -101,6 +102,27 @@ class ClusterResource(ModelResource):
         "change": {Role.SYSTEM_ADMIN, Role.UNIT_ADMIN},
         "delete": {Role.SYSTEM_ADMIN},
     }
+
+    @classmethod
+    def check_write(cls, user: Any, instance: Any, action: str) -> None:
+        # Who writes, for the audit entry of the membership change made after the save.
+        instance._writer = user
+
+    @classmethod
+    def after_write(cls, instance: Any, before: dict[str, Any] | None) -> None:
+        """The members chosen on the form are today's: dated memberships through
+        `cluster_members_set`, never a `.set()` that would erase the history."""
+        from .clusters import cluster_members_set
+
+        chosen = getattr(instance, "_chosen_members", None)
+        if chosen is not None and Cluster.objects.filter(pk=instance.pk).exists():
+            instance._chosen_members = None
+            cluster_members_set(
+                user=getattr(instance, "_writer", None),
+                cluster=instance,
+                units=chosen,
+                on=timezone.localdate(),
+            )
 
 
 register_area(

@@ -242,6 +242,14 @@ def test_demo_cluster_midterm_is_115_4_and_216_7_percent(client) -> None:
         for child, child_rows in progress.children_progress(nghe_an, midterm)
     )
     assert departments["NA-P2"]["3"] == (3, 2) and departments["NA-P3"]["4"] == (2, 1)
+    # Nghệ An's departments registered under Nghệ An's own guidance 01-HD/BNCTU (2021), not
+    # Quảng Bình's guidance of the same number (2023)
+    plans = {
+        child.plan.unit.code
+        for child, _rows in progress.children_progress(nghe_an, midterm)
+        if child.plan is not None
+    }
+    assert plans == {"NA-BNCTU"}
     # the cluster table as Excel and Word
     from noichinh.accounts.models import User
 

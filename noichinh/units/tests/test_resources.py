@@ -73,7 +73,8 @@ class ClusterResourceTests(ResourceTestCase):
         self.assertEqual(response.context["form"]["name"].value(), "Cụm thi đua thử")
 
     def test_member_changes_are_in_the_audit_entry(self) -> None:
-        """Regression: member changes were saved after the audit entry and never recorded."""
+        """Regression: member changes were saved after the audit entry and never recorded.
+        Membership is dated: the change is its own entry (members before and from today)."""
         from noichinh.core.models import AuditEntry
 
         self.client.force_login(self.in_scope)
@@ -86,9 +87,10 @@ class ClusterResourceTests(ResourceTestCase):
         }
         response = self.client.post(self.url("edit", self.obj_in), data)
         self.assertEqual(response.status_code, 302)
-        entry = AuditEntry.objects.filter(object_id=str(self.obj_in.pk), action="update").latest(
-            "id"
-        )
+        entry = AuditEntry.objects.filter(
+            object_id=str(self.obj_in.pk), object_type="units.cluster", action="transition"
+        ).latest("id")
+        self.assertEqual(entry.user_id, self.in_scope.pk)
         self.assertEqual(
             entry.changes["members"], [[], sorted([self.tree["prov_a"].pk, self.tree["dept_a"].pk])]
         )
