@@ -12,6 +12,7 @@ caller passes them in, and unknown ones come back as warnings, not errors.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -119,3 +120,42 @@ def parse_code(text: str, *, types: Iterable[str] = (), issuers: Iterable[str] =
         )
     year = int(parts["year"]) if parts.get("year") else None
     return ParsedCode(fmt, parts["number"], type_code, issuer_code, year, tuple(warnings))
+
+
+# A number-and-symbol in running text, then "ngày d/m/yyyy" (the date the text gives it).
+_CODE_IN_TEXT = (
+    r"\d{1,6}[a-z]?-[A-Za-zĐđ]+/[A-Za-zĐđ][A-Za-zĐđ0-9]*(?:-[A-Za-zĐđ0-9]+)*"
+    r"|\d{1,6}/(?:19|20)\d\d/(?:[A-Za-zĐđ]+-)?[A-Za-zĐđ][A-Za-zĐđ0-9]*"
+    r"|\d{1,6}/[A-Za-zĐđ]+-[A-Za-zĐđ][A-Za-zĐđ0-9]*"
+)
+_CITED = re.compile(
+    rf"(?<![\w/-])(?P<code>{_CODE_IN_TEXT})\s*,?\s*ngày\s+"
+    r"(?P<day>\d{1,2})\s*[/.-]\s*(?P<month>\d{1,2})\s*[/.-]\s*(?P<year>(?:19|20)\d\d)",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class CitedCode:
+    """A document cited in running text with the issue date the text gives it."""
+
+    code: str  # canonical number-and-symbol
+    day: dt.date
+    excerpt: str  # the words as written, e.g. "01-HD/BNCTU ngày 9/5/2023"
+
+
+def find_cited(
+    text: str, *, types: Iterable[str] = (), issuers: Iterable[str] = ()
+) -> list[CitedCode]:
+    """Every "CODE ngày D/M/YYYY" in a text, in order (a code that does not parse, or a date
+    that does not exist, is skipped: the text is prose, not input)."""
+    found = []
+    types, issuers = list(types), list(issuers)
+    for match in _CITED.finditer(unicodedata.normalize("NFC", text or "")):
+        try:
+            parsed = parse_code(match["code"], types=types, issuers=issuers)
+            day = dt.date(int(match["year"]), int(match["month"]), int(match["day"]))
+        except (CodeError, ValueError):
+            continue
+        found.append(CitedCode(parsed.canonical, day, match.group(0)))
+    return found

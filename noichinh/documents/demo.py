@@ -1,7 +1,13 @@
 """Demo documents: the catalogue of types and issuers, the Party congress terms, and the
-documents named in the domain: Plan 15-KH/BNCTW (25/5/2021), implemented by Nghệ An's
-06-KH/BNCTU (2/6/2021); Regulation 67-QĐ/TW (2/6/2022); guidance 01-HD/BNCTU; directive
-19-CT/TU; official letter 6615-V/TU; Decree 47/2021/NĐ-CP on the Law on Anti-corruption."""
+documents the source reports name (../shared/domain.md): Plan 15-KH/BNCTW (25/5/2021),
+implemented by Nghệ An's 06-KH/BNCTU (2/6/2021) and its guidance 01-HD/BNCTU to the
+departments; Regulations 67-QĐ/TW (2/6/2022) and 11-QĐi/TW (citizen reception and dialogue);
+Quảng Bình's Standing Board directive 19-CT/TU (26/5/2021) on administrative judgment
+enforcement and official letter 6615-V/TU (28/8/2023) on reducing administrative cases, and its
+own guidance 01-HD/BNCTU on the district groups' briefings and reports (registered on 29/5/2023;
+the nine-month briefing also cites it as of 9/5/2023, which the registry flags); the merger's
+basis, Resolution 60-NQ/TW (12/4/2025) and Resolution 202/2025/QH15 (12/6/2025); Decree
+47/2021/NĐ-CP on the Law on Anti-corruption."""
 
 from __future__ import annotations
 
@@ -13,6 +19,7 @@ from noichinh.core.services import object_create
 from noichinh.units.models import Unit
 
 from .models import Document, DocumentType, Issuer, Term
+from .services import document_for_code
 
 D = dt.date
 
@@ -44,6 +51,7 @@ ISSUERS = [
     ("CP", "Chính phủ"),
     ("TTg", "Thủ tướng Chính phủ"),
     ("UBND", "Ủy ban nhân dân"),
+    ("QH15", "Quốc hội khóa XV"),
 ]
 # Party congress terms (opening of each National Congress); administrators add provincial ones.
 TERMS = [
@@ -88,20 +96,52 @@ DOCUMENTS: list[tuple[str, str, dt.date, str, str]] = [
         "",
     ),
     (
-        "NA-BNCTU",
-        "19-CT/TU",
-        D(2023, 3, 10),
-        "Chỉ thị về tăng cường sự lãnh đạo của cấp ủy đối với công tác phát hiện, xử lý vụ việc, "
-        "vụ án tham nhũng, tiêu cực",
-        "67-QĐ/TW",
+        "BNCTW",
+        "11-QĐi/TW",
+        D(2019, 2, 18),
+        "Quy định của Bộ Chính trị về trách nhiệm của người đứng đầu cấp ủy trong việc tiếp "
+        "dân, đối thoại trực tiếp với dân và xử lý những phản ánh, kiến nghị của dân",
+        "",
     ),
     (
-        "NA-BNCTU",
-        "6615-V/TU",
-        D(2024, 10, 8),
-        "Công văn về việc báo cáo kết quả công tác nội chính, phòng, chống tham nhũng, tiêu cực "
-        "9 tháng đầu năm 2024",
+        "QB-BNCTU",
+        "19-CT/TU",
+        D(2021, 5, 26),
+        "Chỉ thị của Ban Thường vụ Tỉnh ủy Quảng Bình về tăng cường sự lãnh đạo của các cấp ủy "
+        "đảng đối với công tác thi hành án hành chính",
         "",
+    ),
+    (
+        "QB-BNCTU",
+        "6615-V/TU",
+        D(2023, 8, 28),
+        "Công văn của Ban Thường vụ Tỉnh ủy Quảng Bình về việc tăng cường các giải pháp nhằm "
+        "giảm số vụ án hành chính",
+        "",
+    ),
+    (
+        "QB-BNCTU",
+        "01-HD/BNCTU",
+        D(2023, 5, 29),
+        "Hướng dẫn chế độ giao ban, thông tin, báo cáo của các Tổ công tác huyện, thị xã, thành "
+        "phố về công tác nội chính, phòng, chống tham nhũng, tiêu cực",
+        "",
+    ),
+    (
+        "BNCTW",
+        "60-NQ/TW",
+        D(2025, 4, 12),
+        "Nghị quyết Hội nghị lần thứ mười một Ban Chấp hành Trung ương Đảng khóa XIII về sắp "
+        "xếp, tinh gọn tổ chức bộ máy của hệ thống chính trị, sắp xếp đơn vị hành chính",
+        "",
+    ),
+    (
+        "BNCTW",
+        "202/2025/QH15",
+        D(2025, 6, 12),
+        "Nghị quyết của Quốc hội về việc sắp xếp đơn vị hành chính cấp tỉnh (hiệu lực từ "
+        "1/7/2025: 63 tỉnh, thành phố còn 34)",
+        "60-NQ/TW",
     ),
     (
         "BNCTW",
@@ -129,7 +169,7 @@ def load(out: Any) -> None:
         unit = Unit.objects.get(code=unit_code)
         if Document.objects.filter(unit=unit, code=code).exists():
             continue
-        parent = Document.objects.filter(code=implements).first() if implements else None
+        parent = document_for_code(implements, unit) if implements else None
         object_create(
             user=SYSTEM,
             instance=Document(

@@ -10,6 +10,8 @@ from __future__ import annotations
 import os
 from typing import ClassVar
 
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
 from django.core.validators import FileExtensionValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -189,3 +191,38 @@ class Document(UnitOwned):
             self.number_value,
             period,
         )
+
+
+class Citation(UnitOwned):
+    """A record of another area citing a document with an issue date ("01-HD/BNCTU ngày
+    9/5/2023"). Read from the citing record's text when it is saved (`citations_sync`), so
+    the registry can flag a cited date that differs from the registered one. Owned by the
+    citing record's unit; the citing record is referred to generically (documents import no
+    area that cites them)."""
+
+    document = models.ForeignKey(
+        Document, on_delete=models.CASCADE, related_name="citations", verbose_name=_("document")
+    )
+    cited_date = models.DateField(_("cited issue date"))
+    excerpt = models.CharField(_("as written"), max_length=200, blank=True)
+    content_type = models.ForeignKey(
+        ContentType, on_delete=models.CASCADE, related_name="+", verbose_name=_("record type")
+    )
+    object_id = models.PositiveBigIntegerField(_("record"))
+    record = GenericForeignKey("content_type", "object_id")
+
+    class Meta:
+        ordering = ["document", "cited_date", "id"]
+        verbose_name = _("citation")
+        verbose_name_plural = _("citations")
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_type", "object_id", "document", "cited_date"],
+                name="citation_unique_date",
+            )
+        ]
+
+    def __str__(self) -> str:
+        day = self.cited_date
+        return f"{self.document.code} ngày {day.day}/{day.month}/{day.year}"

@@ -55,6 +55,7 @@ class DocumentDetailView(ObjectDetailView):
                 references=visible.filter(pk__in=document.references.values("pk")),
                 referenced_by=visible.filter(references=document),
                 cited_by=cited_by(document, user),
+                date_conflict=services.document_date_conflict(document, user),
             )
         return context
 

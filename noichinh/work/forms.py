@@ -33,11 +33,15 @@ class MeetingForm(forms.ModelForm):
             "attending_units",
             "expected_units",
             "agenda",
+            "results",
+            "limitations",
             "materials",
         ]
         widgets = {
             "held_on": DateInput(),
             "agenda": forms.Textarea(attrs={"rows": 4}),
+            "results": forms.Textarea(attrs={"rows": 6}),
+            "limitations": forms.Textarea(attrs={"rows": 4}),
             "attending_units": forms.SelectMultiple(attrs=SELECT_MANY),
             "materials": forms.SelectMultiple(attrs=SELECT_MANY),
         }

@@ -43,6 +43,10 @@ class Meeting(UnitOwned):
         _("units expected"), null=True, blank=True, help_text=_("How many units were invited.")
     )
     agenda = models.TextField(_("agenda"), blank=True)
+    results = models.TextField(
+        _("results"), blank=True, help_text=_("What the meeting reviewed: results of the period.")
+    )
+    limitations = models.TextField(_("limitations"), blank=True)
     materials = models.ManyToManyField(
         "documents.Document", blank=True, related_name="+", verbose_name=_("materials")
     )

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from noichinh.core.navigation import Area, register_area
 from noichinh.core.resources import ModelResource, follow_owner, register
 from noichinh.core.scoping import can
+from noichinh.documents.services import citations_sync
 
 from . import deadlines
 from .choices import DeadlineState, MeetingKind, MeetingPeriod, Recurrence, TaskStatus
@@ -62,10 +63,12 @@ class MeetingResource(ModelResource):
         "chair",
         "attendance",
         "agenda",
+        "results",
+        "limitations",
         "unit",
     )
     filterset = MeetingFilterSet
-    search_fields = ("title", "place", "chair", "agenda")
+    search_fields = ("title", "place", "chair", "agenda", "results", "limitations")
     sortable = ("held_on", "title")
     ordering = ("-held_on", "-id")
     select_related = ("unit",)
@@ -76,6 +79,9 @@ class MeetingResource(ModelResource):
     def after_write(cls, instance: models.Model, before: dict[str, Any] | None) -> None:
         assert isinstance(instance, Meeting)
         follow_owner(Conclusion.objects.filter(meeting_id=instance.pk), instance)
+        citations_sync(
+            instance, [instance.title, instance.agenda, instance.results, instance.limitations]
+        )
 
 
 @register
@@ -94,6 +100,11 @@ class ConclusionResource(ModelResource):
     area = "work"
 
     owner_via = "meeting"
+
+    @classmethod
+    def after_write(cls, instance: models.Model, before: dict[str, Any] | None) -> None:
+        assert isinstance(instance, Conclusion)
+        citations_sync(instance, [instance.text])
 
 
 class TaskFilterSet(django_filters.FilterSet):
@@ -178,6 +189,7 @@ class TaskResource(ModelResource):
     def after_write(cls, instance: models.Model, before: dict[str, Any] | None) -> None:
         assert isinstance(instance, Task)
         follow_owner(TaskProgress.objects.filter(task_id=instance.pk), instance)
+        citations_sync(instance, [instance.title, instance.description])
 
     @classmethod
     def row_class(cls, obj: models.Model) -> str:
@@ -206,6 +218,7 @@ class ProjectResource(ModelResource):
     def after_write(cls, instance: models.Model, before: dict[str, Any] | None) -> None:
         assert isinstance(instance, Project)
         follow_owner(Milestone.objects.filter(project_id=instance.pk), instance)
+        citations_sync(instance, [instance.title, instance.description])
 
 
 @register

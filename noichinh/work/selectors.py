@@ -8,18 +8,21 @@ from decimal import Decimal
 from typing import Any
 
 from django.apps import apps
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, QuerySet
+
+from noichinh.core.models import Handover
+from noichinh.core.scoping import ScopedQuerySet
 
 from . import deadlines
 from .choices import TaskStatus
 from .models import Task, WorkProgramme, timeliness_text
 
 
-def _visible_tasks(user: Any) -> QuerySet[Task]:
+def _visible_tasks(user: Any) -> ScopedQuerySet[Task]:
     return Task.objects.restrict(user, "view").select_related("unit")
 
 
-def task_list_overdue(user: Any, on: dt.date) -> QuerySet[Task]:
+def task_list_overdue(user: Any, on: dt.date) -> ScopedQuerySet[Task]:
     """Open tasks whose deadline passed before `on`, oldest deadline first."""
     return (
         _visible_tasks(user)
@@ -30,7 +33,7 @@ def task_list_overdue(user: Any, on: dt.date) -> QuerySet[Task]:
 
 def task_list_due_soon(
     user: Any, on: dt.date, days: int = deadlines.DUE_SOON_DAYS
-) -> QuerySet[Task]:
+) -> ScopedQuerySet[Task]:
     """Open tasks due on `on` or within the next `days` days."""
     return (
         _visible_tasks(user)
@@ -69,26 +72,36 @@ class Completion:
 
 
 def completion_by_unit(user: Any, start: dt.date, end: dt.date) -> list[Completion]:
-    """Per owner unit: tasks due in [start, end], done on time, done late, still open."""
-    done = Q(status=TaskStatus.DONE)
-    annotated = (
+    """Per unit: tasks due in [start, end], done on time, done late, still open. A task
+    counts for the unit that held it on its deadline: a task of 2024 handed over to an heir in
+    the 2025 reorganisation still counts for the unit that owned it then (core.handover)."""
+    tasks = list(
         Task.objects.restrict(user, "view")
         .filter(due_on__gte=start, due_on__lte=end)
         .order_by()
-        .values("unit")
-        .annotate(
-            due=Count("id"),
-            on_time=Count("id", filter=done & Q(completed_on__lte=F("due_on"))),
-            late=Count("id", filter=done & Q(completed_on__gt=F("due_on"))),
-            open=Count("id", filter=Q(status=TaskStatus.OPEN)),
-        )
+        .values_list("id", "unit_id", "due_on", "status", "completed_on")
     )
-    unit_model = apps.get_model("units", "Unit")
-    rows = list(annotated)
-    units = unit_model.objects.in_bulk([r["unit"] for r in rows])
-    result = [
-        Completion(units[r["unit"]], r["due"], r["on_time"], r["late"], r["open"]) for r in rows
-    ]
+    moves: dict[int, list[tuple[dt.date, int]]] = {}
+    for object_id, on, from_unit in (
+        Handover.objects.filter(
+            object_type=Task._meta.label_lower, object_id__in=[t[0] for t in tasks]
+        )
+        .order_by("on", "id")
+        .values_list("object_id", "on", "from_unit_id")
+    ):
+        moves.setdefault(int(object_id), []).append((on, from_unit))
+    counts: dict[int, list[int]] = {}
+    for pk, unit_id, due_on, status, completed_on in tasks:
+        assert due_on is not None  # filtered on it
+        later = [from_unit for on, from_unit in moves.get(pk, []) if on > due_on]
+        row = counts.setdefault(later[0] if later else unit_id, [0, 0, 0, 0])
+        row[0] += 1
+        if status == TaskStatus.DONE:
+            row[1 if completed_on is not None and completed_on <= due_on else 2] += 1
+        else:
+            row[3] += 1
+    units = apps.get_model("units", "Unit").objects.in_bulk(list(counts))
+    result = [Completion(units[u], *c) for u, c in counts.items()]
     return sorted(result, key=lambda c: c.unit.code)
 
 

@@ -22,6 +22,7 @@ from noichinh.core.forms import DateInput, add_service_errors
 from noichinh.core.listing import restrict_choices
 from noichinh.core.scoping import can, can_on
 from noichinh.core.views import VerbDetailView, render_verb_error
+from noichinh.documents.services import record_date_warnings
 
 from . import selectors, services
 from .forms import CompleteForm, IssueForm, ProgressForm, ReopenForm, TaskFromConclusionForm
@@ -36,6 +37,7 @@ class TaskDetailView(VerbDetailView):
         return {
             "reports": obj.reports.all(),
             "can_change": can_on(self.request.user, "change", obj),
+            "citation_warnings": record_date_warnings([obj]),
         }
 
     def verb_forms(self, obj: Task) -> dict[str, Any]:
@@ -119,14 +121,20 @@ def task_reopen(request: HttpRequest, pk: int) -> HttpResponse:
 class MeetingDetailView(VerbDetailView):
     def detail_extra(self, obj: Meeting) -> dict[str, Any]:
         user = self.request.user
-        return {
-            "conclusions": Conclusion.objects.restrict(user, "view").filter(meeting=obj),
-            "tasks": Task.objects.restrict(user, "view")
+        conclusions = Conclusion.objects.restrict(user, "view").filter(meeting=obj)
+        tasks = (
+            Task.objects.restrict(user, "view")
             .filter(meeting=obj)
             .select_related("unit")
-            .order_by("number", "id"),
+            .order_by("number", "id")
+        )
+        return {
+            "conclusions": conclusions,
+            "tasks": tasks,
             "attending": obj.attending_units.order_by("code"),
             "materials": obj.materials.restrict(user, "view"),
+            # the meeting's own text, its conclusions and the tasks it gave, read together
+            "citation_warnings": record_date_warnings([obj, *conclusions, *tasks]),
         }
 
 
@@ -138,6 +146,7 @@ class ConclusionDetailView(VerbDetailView):
             .filter(conclusion=obj)
             .select_related("unit"),
             "can_assign": can(user, "add", Task),
+            "citation_warnings": record_date_warnings([obj]),
         }
 
     def verb_forms(self, obj: Conclusion) -> dict[str, Any]:
@@ -177,6 +186,7 @@ class ProjectDetailView(VerbDetailView):
             "milestones": obj.milestones.restrict(user, "view"),
             "tasks": Task.objects.restrict(user, "view").filter(project=obj).select_related("unit"),
             "today": timezone.localdate(),
+            "citation_warnings": record_date_warnings([obj]),
         }
 
 

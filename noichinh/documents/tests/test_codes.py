@@ -1,10 +1,18 @@
 """The number-and-symbol parser on a table of real-format codes."""
 
+import datetime as dt
 import unicodedata
 
 import pytest
 
-from noichinh.documents.codes import PARTY, STATE, CodeError, normalise, parse_code
+from noichinh.documents.codes import (
+    PARTY,
+    STATE,
+    CodeError,
+    find_cited,
+    normalise,
+    parse_code,
+)
 
 TYPES = ["KH", "HD", "QĐ", "QĐi", "CT", "V", "NQ", "KL", "TB", "BC", "CV", "NĐ", "TT"]
 ISSUERS = ["BNCTW", "BNCTU", "TW", "TU", "HU", "BCĐ", "CP", "UBND", "TTg"]
@@ -85,3 +93,37 @@ def test_number_value_ignores_leading_zeros():
 def test_normalise():
     assert normalise(" 15 — KH / BNCTW ") == "15-KH/BNCTW"
     assert normalise("15\u2044KH") == "15/KH"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "theo Hướng dẫn số 01-HD/BNCTU ngày 9/5/2023 của Ban Nội chính Tỉnh ủy",
+            [("01-HD/BNCTU", dt.date(2023, 5, 9), "01-HD/BNCTU ngày 9/5/2023")],
+        ),
+        (
+            "Chỉ thị số 19-CT/TU ngày 26/5/2021 và Công văn số 6615-V/TU, ngày 28/08/2023",
+            [
+                ("19-CT/TU", dt.date(2021, 5, 26), "19-CT/TU ngày 26/5/2021"),
+                ("6615-V/TU", dt.date(2023, 8, 28), "6615-V/TU, ngày 28/08/2023"),
+            ],
+        ),
+        (
+            "Nghị quyết 202/2025/QH15 ngày 12/6/2025; Nghị định 47/2021/NĐ-CP ngày 01.4.2021",
+            [
+                ("202/2025/QH15", dt.date(2025, 6, 12), "202/2025/QH15 ngày 12/6/2025"),
+                ("47/2021/NĐ-CP", dt.date(2021, 4, 1), "47/2021/NĐ-CP ngày 01.4.2021"),
+            ],
+        ),
+        ("quy định 11-qđi/tw ngày 18/2/2019", [("11-QĐi/TW", dt.date(2019, 2, 18), None)]),
+        ("Quy định số 67-QĐ/TW về Ban Chỉ đạo cấp tỉnh", []),  # no date given: nothing to check
+        ("01-HD/BNCTU ngày 31/2/2023", []),  # not a date
+        ("ngày 9/5/2023 theo 01-HD/BNCTU", []),  # the date must follow the code
+    ],
+)
+def test_find_cited_reads_code_and_date_in_text(text, expected):
+    found = find_cited(text, types=TYPES, issuers=ISSUERS)
+    assert [(c.code, c.day) for c in found] == [(code, day) for code, day, _ in expected]
+    for cited, (_code, _day, excerpt) in zip(found, expected, strict=True):
+        assert excerpt is None or cited.excerpt == excerpt

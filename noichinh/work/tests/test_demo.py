@@ -43,9 +43,9 @@ def test_quang_binh_nine_month_briefing(demo):
 
 
 def test_q1_2023_briefing_shows_the_late_programmes(demo):
-    meeting = Meeting.objects.get(period="quarter", held_on=D(2023, 4, 12))
+    meeting = Meeting.objects.get(period="quarter", held_on=D(2023, 3, 31))
     assert meeting.online and meeting.connected_locations == 63
-    assert "31/01/2023" in meeting.conclusions.get(number=1).text
+    assert "chương trình công tác năm 2023 chậm" in meeting.limitations
     admin = User.objects.get(username="admin")
     rows = {
         r.programme.unit.code: r.timeliness
@@ -57,7 +57,7 @@ def test_q1_2023_briefing_shows_the_late_programmes(demo):
 
 
 def test_projects_sessions_and_documents(demo):
-    assert Project.objects.filter(unit__code="BNCTW", year=2023).count() == 5
+    assert Project.objects.filter(unit__code="BNCTW", year=2023).count() == 3  # those named
     assert all(p.milestones.count() == 3 for p in Project.objects.all())
     assert Task.objects.filter(title__contains="Phiên họp thứ 23").get().done
     assert Task.objects.filter(title__contains="Phiên họp thứ 24").get().conclusion.number == 1

@@ -117,3 +117,21 @@ def test_dashboard_refuses_a_user_without_role(client, tree):
 
     client.force_login(make_user("khong.vai.tro", tree["prov_a"]))
     assert client.get(reverse("work:dashboard")).status_code == 403
+
+
+def test_completion_counts_a_handed_over_task_for_its_holder_on_the_deadline(
+    tree, tasks, specialist_a
+):
+    """Department A1 hands its open tasks to province A from 15/3/2024 (a reorganisation):
+    the task due 9/3 still counts for A1, the one due 17/3 for A, and nothing is lost."""
+    from noichinh.core.handover import handover_perform
+    from noichinh.core.scoping import SYSTEM
+
+    handover_perform(user=SYSTEM, sources=[tree["dept_a"]], heir=tree["prov_a"], on=D(2024, 3, 15))
+    assert Task.objects.get(pk=tasks["late_open"].pk).unit == tree["prov_a"]  # moved
+    rows = {
+        c.unit.code: c
+        for c in selectors.completion_by_unit(specialist_a, D(2024, 1, 1), D(2024, 3, 31))
+    }
+    assert (rows["T-A1"].due, rows["T-A1"].open) == (1, 1)  # late_open, due 9/3
+    assert (rows["T-A"].due, rows["T-A"].open) == (5, 3)  # the four of A, and week (17/3)
