@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "noichinh.campaigns",
     "noichinh.awards",
     "noichinh.work",
+    "noichinh.dashboards",
 ]
 
 MIDDLEWARE = [

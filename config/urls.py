@@ -45,6 +45,7 @@ urlpatterns = [
     path("don-vi/", include("noichinh.units.urls")),
     path("van-ban/", include("noichinh.documents.urls")),
     path("cong-tac/", include("noichinh.work.urls")),
+    path("", include("noichinh.dashboards.urls")),
     path("", include("noichinh.accounts.urls")),
     path("", include("noichinh.core.urls")),
 ]

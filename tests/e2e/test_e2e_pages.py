@@ -45,7 +45,7 @@ def test_wrong_password_shows_a_vietnamese_error_on_the_login_page(
 def test_head_browses_units_search_and_a_merged_province(log_in: LogIn, page: Page) -> None:
     response = log_in("trunguong")
     assert response.ok
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Nguyễn Văn Trung")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Ban Nội chính Trung ương")
     nav = page.get_by_role("navigation", name="Điều hướng chính")
     units_link = nav.get_by_role("link", name="Đơn vị", exact=True)
     expect(units_link).to_be_visible()
@@ -140,3 +140,28 @@ def test_the_home_page_fits_a_tablet_without_horizontal_scrolling(
     assert widths["scroll"] <= widths["inner"] + 1, widths
     # The side navigation folds into a menu button on a tablet.
     expect(page.get_by_role("button", name="Trình đơn")).to_be_visible()
+
+
+def test_the_home_page_for_a_leader_and_for_a_specialist(log_in: LogIn, page: Page) -> None:
+    """The leader's home: figures of the period against the same period last year, the units
+    below, a drill-down that keeps the period. The specialist's home: the work queue first."""
+    log_in("trunguong")
+    page.get_by_label("Kỳ").select_option("2024-9M")
+    page.get_by_role("button", name="Áp dụng").click()
+    expect(page.locator("#window")).to_contain_text("9 tháng đầu năm 2024")
+    expect(page.locator("#section-cases")).to_contain_text("Cùng kỳ năm trước")
+    expect(page.locator("#section-petitions")).to_contain_text("Tỷ lệ giải quyết")
+    screenshot(page, "home-leader.png")
+    page.locator("#branches").get_by_role("link", name="Nghệ An", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Nghệ An")
+    expect(page.locator("#window")).to_contain_text("9 tháng đầu năm 2024")
+    page.set_viewport_size(TABLET)
+    screenshot(page, "home-leader-tablet.png")
+    page.context.clear_cookies()
+
+    page.set_viewport_size({"width": 1440, "height": 900})
+    log_in("nghean")
+    queue = page.locator("#queue")
+    expect(queue).to_contain_text("Việc của đồng chí")
+    expect(queue).to_contain_text("Đơn thư quá hạn")
+    screenshot(page, "home-specialist.png")
