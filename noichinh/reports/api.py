@@ -338,6 +338,7 @@ class RollupViewSet(viewsets.ViewSet):
                     {
                         "unit": line.unit.pk,
                         "unit_code": line.unit.code,
+                        "unit_name": str(line),
                         "expected": line.expected,
                         "submitted": line.sent,
                         "approved": line.approved,

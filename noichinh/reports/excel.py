@@ -172,7 +172,7 @@ def rollup_workbook(result: Rollup) -> bytes:
     differences: dict[int, list[str]] = {}
     for line, figure in result.differences:
         differences.setdefault(figure.indicator.pk, []).append(
-            f"{line.unit}: "
+            f"{line}: "
             + _registry_text(
                 line.values.get(figure.indicator.pk),
                 line.registry.get(figure.indicator.pk),
@@ -208,7 +208,7 @@ def rollup_workbook(result: Rollup) -> bytes:
     _body(sheet, result.items, headers, row)
     # The units' figures, one column per unit, on a second sheet.
     detail = workbook.create_sheet(_("By unit")[:31])
-    detail.append([_("Indicator"), *[str(line.unit) for line in result.lines]])
+    detail.append([_("Indicator"), *[str(line) for line in result.lines]])
     for item in result.items:
         detail.append(
             [

@@ -29,7 +29,7 @@ from noichinh.core.comparisons import Comparison, change_words
 from noichinh.core.counts import records_url
 from noichinh.core.periods import Period
 from noichinh.units.choices import EventKind, LinkRole
-from noichinh.units.models import Unit, UnitEventLink, UnitVersion
+from noichinh.units.models import Unit, UnitEventLink, UnitVersion, names_on
 
 from .choices import FINAL, Aggregation, Reporting, Source, Status
 from .models import FormItem, Indicator, ReportForm, Submission
@@ -227,6 +227,11 @@ class Line:
     # indicators whose reported figure differs from it.
     registry: dict[int, Decimal | None] = field(default_factory=dict)
     differs: set[int] = field(default_factory=set)
+    # The unit's name on the period's last day (Thừa Thiên Huế in 2024, Huế since 2025).
+    name: str = ""
+
+    def __str__(self) -> str:
+        return self.name or str(self.unit)
 
 
 def is_rate(indicator: Indicator) -> bool:
@@ -409,6 +414,7 @@ def rollup(form: ReportForm, period: Period, unit: Unit) -> Rollup:
         chain = tree.chain(reporter)
         child = chain[chain.index(unit.pk) - 1] if unit.pk in chain[1:] else reporter
         groups[child].append(reporter)
+    names = names_on(groups, period.end)
     for child in sorted(groups, key=lambda i: tree.units[i].code):
         members = groups[child]
         expected, sent, approved, on_time = _counts(members, collected.submissions)
@@ -426,6 +432,7 @@ def rollup(form: ReportForm, period: Period, unit: Unit) -> Rollup:
                 is_reporter=is_reporter,
                 registry=registry,
                 differs=differs,
+                name=names[child].name if child in names else str(tree.units[child]),
             )
         )
 

@@ -50,6 +50,9 @@ def test_quarterly_roll_up_states_unlike_coverage_next_to_the_change():
     assert "giảm" in accepted and "24,35 %" in accepted  # the fall is shown, and qualified
     coverage = doc.get_element_by_id("last-year-coverage").text_content()
     assert "kỳ này 3/5" in coverage and "cùng kỳ 5/5" in coverage
+    # The units are named as they were at the end of 2024 (Huế became a city on 1/1/2025).
+    by_unit = doc.get_element_by_id("by-unit").text_content()
+    assert "Thừa Thiên Huế" in by_unit and "Thành ủy Huế" not in by_unit
 
     # Q3/2024: 5 of 5 against 5 of 5, like for like: no note anywhere.
     response = client.get(f"{url}?period=2024-Q3&unit={root.pk}")
