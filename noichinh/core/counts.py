@@ -140,13 +140,19 @@ def within_on(
     if day is None:
         return queryset.filter(**{f"{lookup}__startswith": unit.path})
     owner = lookup.removesuffix("__path")
-    ids = subtree_ids_on(unit, day, tree)
     if owner == "unit":
-        # A record handed over after that day counts for the unit that held it then.
-        from .handover import held_on_q
+        return queryset.filter(held_by_subtree_q(queryset.model, unit, day, tree))
+    return queryset.filter(**{f"{owner}__in": subtree_ids_on(unit, day, tree)})
 
-        return queryset.filter(held_on_q(queryset.model, ids, day))
-    return queryset.filter(**{f"{owner}__in": ids})
+
+def held_by_subtree_q(
+    model: type[models.Model], unit: Any, day: dt.date, tree: Tree | None = None
+) -> models.Q:
+    """Records of `model` held on `day` by `unit`'s subtree as it was that day: a record handed
+    over after that day counts for the unit that held it then (core.handover)."""
+    from .handover import held_on_q
+
+    return held_on_q(model, subtree_ids_on(unit, day, tree), day)
 
 
 def count_queryset(

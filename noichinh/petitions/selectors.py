@@ -13,6 +13,7 @@ from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, When
 from django.urls import reverse
 
 from noichinh.core.counts import subtree_ids_on
+from noichinh.core.handover import held_on_q
 from noichinh.core.text import fold
 
 from . import clock
@@ -328,10 +329,6 @@ def held_q(unit: Any, day: dt.date, ids: list[int] | None = None) -> Q:
     `as_of`, core.counts; a petition handed over since counts for the unit that had it)."""
     if ids is None:
         ids = subtree_ids_on(unit, day)
-    try:
-        from noichinh.core.handover import held_on_q
-    except ImportError:  # a tree without hand-overs: the owner is the holder
-        return Q(unit__in=ids)
     return held_on_q(Petition, ids, day)
 
 
