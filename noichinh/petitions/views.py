@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -22,6 +23,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from noichinh.core.audit import audit_record, diff, snapshot
+from noichinh.core.comparisons import Comparison, Polarity
 from noichinh.core.forms import DateInput, add_service_errors
 from noichinh.core.listing import restrict_choices, scope_unit, subtree_unit
 from noichinh.core.models import AuditAction
@@ -242,16 +244,16 @@ def _query(**params: Any) -> str:
     return urlencode({k: v for k, v in params.items() if v not in (None, "")})
 
 
-# The inspectorate's columns, in the order of its forms: (key, label, good when it goes up).
-COLUMNS: list[tuple[str, Any, bool | None]] = [
-    ("carried_over", gettext_lazy("Carried over from the previous period"), None),
-    ("new", gettext_lazy("Accepted in the period"), None),
-    ("to_resolve", gettext_lazy("Total to be resolved"), None),
-    ("resolved", gettext_lazy("Resolved"), True),
-    ("resolved_on_time", gettext_lazy("On time"), True),
-    ("resolved_late", gettext_lazy("Late"), False),
-    ("carried_forward", gettext_lazy("Carried forward to the next period"), None),
-    ("carried_forward_overdue", gettext_lazy("Of which overdue"), False),
+# The inspectorate's columns, in the order of its forms: (key, label, polarity).
+COLUMNS: list[tuple[str, Any, str]] = [
+    ("carried_over", gettext_lazy("Carried over from the previous period"), Polarity.NEUTRAL),
+    ("new", gettext_lazy("Accepted in the period"), Polarity.NEUTRAL),
+    ("to_resolve", gettext_lazy("Total to be resolved"), Polarity.NEUTRAL),
+    ("resolved", gettext_lazy("Resolved"), Polarity.HIGHER_BETTER),
+    ("resolved_on_time", gettext_lazy("On time"), Polarity.HIGHER_BETTER),
+    ("resolved_late", gettext_lazy("Late"), Polarity.HIGHER_WORSE),
+    ("carried_forward", gettext_lazy("Carried forward to the next period"), Polarity.NEUTRAL),
+    ("carried_forward_overdue", gettext_lazy("Of which overdue"), Polarity.HIGHER_WORSE),
 ]
 
 
@@ -263,7 +265,7 @@ def statistics_rows(
     """One cell per column: the value, the same period last year, the change, the links."""
     params = selectors.figure_params
     cells = []
-    for key, label, good_up in COLUMNS:
+    for key, label, polarity in COLUMNS:
         value, last = getattr(stats, key), getattr(stats_ly, key)
         cells.append(
             {
@@ -271,8 +273,7 @@ def statistics_rows(
                 "label": label,
                 "value": value,
                 "last": last,
-                "change": value - last,
-                "good_up": good_up,
+                "comparison": Comparison(value, last, polarity),
                 "url": link(stats.end, **params(key, stats.start, stats.end)),
                 "url_last": link(stats_ly.end, **params(key, stats_ly.start, stats_ly.end)),
             }
@@ -322,8 +323,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "label": _("Petitions received"),
         "value": current.received,
         "last": last_year.received,
-        "change": current.received - last_year.received,
-        "good_up": None,
+        "comparison": Comparison(
+            Decimal(current.received), Decimal(last_year.received), Polarity.NEUTRAL
+        ),
         "url": link(end, **selectors.figure_params("received", start, end)),
         "url_last": link(ly_end, **selectors.figure_params("received", ly_start, ly_end)),
     }

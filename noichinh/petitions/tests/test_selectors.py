@@ -129,6 +129,14 @@ def test_dashboard_and_overdue_pages(data, tree, head_a, specialist_b):
         "Trong đó quá hạn",
     ]
     assert page.context["rate"] == 50
+    # The changes on last year come from the one catalogue of comparisons: resolved up is
+    # better (green), resolved late up is worse (red), received up is neither.
+    assert cards["Đã giải quyết"]["comparison"].tone == "good"
+    assert cards["Quá hạn"]["comparison"].tone == "bad"
+    assert cards["Số đơn thư tiếp nhận"]["comparison"].tone == "neutral"
+    html = page.content.decode()
+    late = '<span class="text-danger" data-direction="up"><span aria-hidden="true">▲</span> +1'
+    assert late in html
     overdue_page = client.get(reverse("petitions:overdue"))
     assert overdue_page.status_code == 200
     client.force_login(specialist_b)
