@@ -178,6 +178,8 @@ def home(*, user: Any, unit: Unit, period: Period, today: dt.date) -> Home:
     stats = _petitions(user, unit, period, today)
     stats_before = _petitions(user, unit, last_year, today)
     petitions = Section("petitions", _("Petitions"))
+    end = min(period.end, today)
+    petition_links = petition_selectors.statistics_links(unit, period.start, end)
     for key, label, polarity, percent in (
         ("to_resolve", _("Total to be resolved"), Polarity.NEUTRAL, False),
         ("resolved", _("Resolved"), Polarity.HIGHER_BETTER, False),
@@ -191,7 +193,7 @@ def home(*, user: Any, unit: Unit, period: Period, today: dt.date) -> Home:
                 key=f"petitions.{key}",
                 label=str(label),
                 value=value,
-                url=_petition_url(unit, period, key),
+                url=petition_links.get(key, ""),
                 comparison=Comparison(value, before, polarity, rate=percent),
                 percent=percent,
             )
@@ -260,14 +262,6 @@ def home(*, user: Any, unit: Unit, period: Period, today: dt.date) -> Home:
 
 def _url(path: str, params: dict[str, str], **more: str) -> str:
     return f"{path}?{urlencode({**params, **more})}"
-
-
-def _petition_url(unit: Unit, period: Period, key: str) -> str:
-    """The petitions behind a statistic (the list filters the petitions app gives each one)."""
-    links = getattr(petition_selectors, "statistics_links", None)
-    if links is not None:
-        return links(unit, period.start, period.end).get(key, "")
-    return ""
 
 
 def _branches(

@@ -141,6 +141,14 @@ def test_every_figure_is_its_selector_for_the_period_and_last_year(world, client
     assert _number(cards["petitions.to_resolve"][0]) == stats.to_resolve
     assert _number(cards["petitions.resolved"][0]) == stats.resolved
     assert _number(cards["petitions.resolved_late"][0]) == stats.resolved_late
+    # each petition figure links to exactly its petitions
+    for key in ("to_resolve", "resolved", "resolved_late"):
+        link = re.search(
+            rf'data-figure="petitions.{key}".*?figure-value"><a href="([^"]+)"', html, re.S
+        )
+        listing = client.get(link.group(1).replace("&amp;", "&")).content.decode()
+        shown = re.search(r'id="list-count">([^<]*)<', listing).group(1)
+        assert _number(shown) == getattr(stats, key), key
     rate = (Decimal(200) / 3).quantize(Decimal("0.1"))
     assert cards["petitions.rate"][0] == f"{rate}".replace(".", ",") + "\u00a0%" or cards[
         "petitions.rate"
