@@ -16,12 +16,24 @@ from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
 
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from noichinh.cases.selectors import case_headline
+from noichinh.cases.selectors import case_headline, case_totals
+from noichinh.core import charts
+from noichinh.core.charts import Chart
 from noichinh.core.comparisons import Comparison, Polarity
-from noichinh.core.counts import Tree, count_by_branch, count_value, records_url, tree_on
+from noichinh.core.counts import (
+    Tree,
+    count_by_branch,
+    count_queryset,
+    count_value,
+    get_count,
+    records_url,
+    subtree_ids_on,
+    tree_on,
+)
 from noichinh.core.periods import Period
 from noichinh.core.permissions import Role
 from noichinh.core.scoping import roles_held_on
@@ -55,6 +67,7 @@ class BranchRow:
     name: str
     url: str
     cells: list[tuple[int, str]]
+    code: str = ""
 
 
 @dataclass
@@ -68,6 +81,7 @@ class Home:
     branch_columns: list[str]
     branches: list[BranchRow]
     queue: dict[str, Any] | None
+    charts: list[Chart] = field(default_factory=list)
 
 
 # The period figures: (catalogue key, label, polarity). Detection is neither good nor bad in
@@ -247,6 +261,7 @@ def home(*, user: Any, unit: Unit, period: Period, today: dt.date) -> Home:
         ],
     )
     columns, branches = _branches(user, unit, period, today)
+    trees = {as_of: tree, tree_day(last_year, today): tree_last}
     return Home(
         unit=unit,
         period=period,
@@ -257,6 +272,9 @@ def home(*, user: Any, unit: Unit, period: Period, today: dt.date) -> Home:
         branch_columns=columns,
         branches=branches,
         queue=None if is_leader(user, unit) else work_queue(user, unit, today),
+        charts=home_charts(
+            user=user, unit=unit, period=period, today=today, branches=branches, trees=trees
+        ),
     )
 
 
@@ -298,7 +316,7 @@ def _branches(
             for key, _label in BRANCH_COUNTS
         ]
         url = f"{home_url}?{urlencode({'don_vi': child_id, 'ky': period.code})}"
-        rows.append(BranchRow(child_id, name, url, cells))
+        rows.append(BranchRow(child_id, name, url, cells, child.code))
     rows.sort(key=lambda r: (-r.cells[0][0], r.name))
     return columns, rows
 
@@ -327,3 +345,206 @@ def work_queue(user: Any, unit: Unit, today: dt.date) -> dict[str, Any]:
         "submissions": list(returned[:8]),
         "submissions_count": returned.count(),
     }
+
+
+# --- charts (core.charts): the same selectors as the figures, drawn ---------------------------
+
+QUARTERS = ("I", "II", "III", "IV")
+# The key of the cards whose figures the province tile map shows (the branch table's first
+# column, already counted for the table: the map costs no query).
+TILE_MAP_KEY = "cases.all"
+
+
+def year_quarters(year: int) -> list[Period]:
+    return [Period.parse(f"{year}-Q{n}") for n in range(1, 5)]
+
+
+def _tree_for(day: dt.date | None, trees: dict[dt.date | None, Tree | None]) -> Tree | None:
+    if day is None:
+        return None
+    if trees.get(day) is None:
+        trees[day] = tree_on(day)
+    return trees[day]
+
+
+def count_by_quarter(
+    key: str,
+    *,
+    user: Any,
+    unit: Unit,
+    year: int,
+    today: dt.date,
+    trees: dict[dt.date | None, Tree | None] | None = None,
+) -> list[int | None]:
+    """The catalogue count `key` for each quarter of `year` (None for a quarter not begun),
+    every quarter read on the tree the year is read on: the quarters of a year add up to the
+    year's figure on the home page. One query: `count_queryset` for the year (the records
+    `count_value` counts), split by the count's own date field."""
+    trees = {} if trees is None else trees
+    year_period = Period.parse(f"{year}-Y")
+    as_of = tree_day(year_period, today)
+    quarters = year_quarters(year)
+    date_field = get_count(key).date_field
+    row = (
+        count_queryset(
+            key,
+            unit=unit,
+            start=year_period.start,
+            end=year_period.end,
+            user=user,
+            as_of=as_of,
+            tree=_tree_for(as_of, trees),
+        )
+        .order_by()
+        .aggregate(
+            **{
+                f"q{n}": Count(
+                    "pk", filter=Q(**{f"{date_field}__gte": q.start, f"{date_field}__lte": q.end})
+                )
+                for n, q in enumerate(quarters, 1)
+            }
+        )
+    )
+    return [row[f"q{n}"] if q.start <= today else None for n, q in enumerate(quarters, 1)]
+
+
+def petitions_resolved_by_quarter(
+    *,
+    user: Any,
+    unit: Unit,
+    years: list[int],
+    today: dt.date,
+    trees: dict[dt.date | None, Tree | None] | None = None,
+) -> dict[int, list[int | None]]:
+    """Petitions resolved in each quarter of each year (None for a quarter not begun), by the
+    statistics' own condition (`petitions.selectors.statistics_q["resolved"]`): one query a
+    year, counting the petitions the unit's subtree held on the year's tree day (its end, or
+    today), as the year's card does; the quarters add up to the year's "Resolved"."""
+    trees = {} if trees is None else trees
+    visible = Petition.objects.restrict(user, "view")
+    found: dict[int, list[int | None]] = {}
+    for year in years:
+        year_period = Period.parse(f"{year}-Y")
+        as_of = tree_day(year_period, today)
+        day = as_of or today
+        held = petition_selectors.held_q(
+            unit, day, subtree_ids_on(unit, day, _tree_for(as_of, trees))
+        )
+        quarters = [q for q in year_quarters(year) if q.start <= today]
+        row = (
+            visible.filter(held)
+            .order_by()
+            .aggregate(
+                **{
+                    f"q{n}": Count(
+                        "id",
+                        filter=petition_selectors.statistics_q(q.start, min(q.end, today))[
+                            "resolved"
+                        ],
+                    )
+                    for n, q in enumerate(quarters, 1)
+                }
+            )
+            if quarters
+            else {}
+        )
+        found[year] = [row.get(f"q{n}") for n in range(1, 5)]
+    return found
+
+
+def home_charts(
+    *,
+    user: Any,
+    unit: Unit,
+    period: Period,
+    today: dt.date,
+    branches: list[BranchRow],
+    trees: dict[dt.date | None, Tree | None] | None = None,
+) -> list[Chart]:
+    """The home page's charts: cases detected and petitions resolved by quarter of the
+    period's year against last year, the period's cases by stage and by field, and, for the
+    whole country on the 34-province tree, the provinces' cases on a tile map."""
+    trees = {} if trees is None else trees
+    year = period.end.year
+    labels = [_("Quarter %(n)s") % {"n": n} for n in QUARTERS]
+    this, last = str(year), str(year - 1)
+    cases = {
+        y: count_by_quarter("cases.all", user=user, unit=unit, year=y, today=today, trees=trees)
+        for y in (year, year - 1)
+    }
+    resolved = petitions_resolved_by_quarter(
+        user=user, unit=unit, years=[year, year - 1], today=today, trees=trees
+    )
+    found = [
+        charts.trend(
+            _("Cases and matters detected by quarter"),
+            labels,
+            {this: cases[year], last: cases[year - 1]},
+            description=_(
+                "Cases and matters detected in each quarter of %(year)s, %(unit)s, against the "
+                "same quarter of %(last)s."
+            )
+            % {"year": year, "unit": unit, "last": year - 1},
+            period_title=_("Quarter"),
+            key="trend-cases",
+        ),
+        charts.trend(
+            _("Petitions resolved by quarter"),
+            labels,
+            {this: resolved[year], last: resolved[year - 1]},
+            description=_(
+                "Petitions resolved in each quarter of %(year)s, %(unit)s, against the same "
+                "quarter of %(last)s."
+            )
+            % {"year": year, "unit": unit, "last": year - 1},
+            period_title=_("Quarter"),
+            key="trend-petitions",
+        ),
+    ]
+    as_of = tree_day(period, today)
+    # By stage only: each `case_totals` call reads the tree of its day (3 queries) and two
+    # aggregates; the breakdown by field is on the cases summary page (/vu-an/).
+    for by, title, heading in (("stage", _("Cases and matters detected, by stage"), _("Stage")),):
+        rows, _total = case_totals(
+            user=user, unit=unit, start=period.start, end=period.end, by=by, as_of=as_of
+        )
+        if not rows:
+            continue
+        found.append(
+            charts.bars(
+                title,
+                [r.label for r in rows],
+                [r.cases for r in rows],
+                description=_("%(title)s: %(unit)s, %(period)s.")
+                % {"title": title, "unit": unit, "period": period_label(period, today)},
+                category_title=str(heading),
+                value_title=_("Cases and matters"),
+                key=f"cases-{by}",
+            )
+        )
+    tile = province_tile_map(unit=unit, period=period, today=today, branches=branches)
+    if tile is not None:
+        found.append(tile)
+    return found
+
+
+def province_tile_map(
+    *, unit: Unit, period: Period, today: dt.date, branches: list[BranchRow]
+) -> Chart | None:
+    """For the whole country (a unit without a parent) read on the tree of 34 provinces
+    (from 1/7/2025): the branch table's cases per provincial committee as a tile map."""
+    if unit.parent_id is not None or (tree_day(period, today) or today) < charts.TILE_MAP_SINCE:
+        return None
+    column = [key for key, _label in BRANCH_COUNTS].index(TILE_MAP_KEY)
+    values = {row.code: row.cells[column][0] for row in branches if row.code}
+    if not any(charts.province_code(code) in charts.PROVINCE_CODES for code in values):
+        return None
+    title = _("Cases and matters detected by province")
+    return charts.tile_map(
+        title,
+        values,
+        description=_("%(title)s, %(period)s: one tile per province, darker for more.")
+        % {"title": title, "period": period_label(period, today)},
+        labels=(_("Province"), _("Cases and matters")),
+        key="provinces",
+    )
