@@ -1,16 +1,15 @@
-"""The minutes (biên bản) of a review conference and its result table, as Word and PDF, and the
-list of proposals to send up ("100 % of delegates agreed to propose Quảng Bình for the Prime
-Minister's Certificate of Merit")."""
+"""The minutes (biên bản) of a review conference and its result table, as Word and PDF in the
+Party's format on A4 (`core.partydoc`), and the list of proposals to send up ("100 % of
+delegates agreed to propose Quảng Bình for the Prime Minister's Certificate of Merit")."""
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
+from noichinh.core import partydoc
 from noichinh.core.text import format_percent
 from noichinh.units.models import names_on
 
@@ -83,45 +82,26 @@ def minutes_for(review: AwardReview) -> Minutes:
     )
 
 
-def minutes_html(minutes: Minutes) -> str:
-    return render_to_string("awards/minutes_print.html", {"m": minutes})
-
-
-def minutes_pdf(minutes: Minutes) -> bytes:
-    from weasyprint import HTML  # imported here: it needs the system's pango libraries
-
-    return bytes(HTML(string=minutes_html(minutes)).write_pdf())
-
-
-def minutes_docx(minutes: Minutes) -> bytes:
-    from docx import Document as WordDocument
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.shared import Pt
-
+def minutes_document(minutes: Minutes) -> partydoc.PartyDocument:
+    """The minutes in the Party's format (A4, the header of the issuing body, "BIÊN BẢN")."""
     review = minutes.review
-    document = WordDocument()
-    style = document.styles["Normal"]
-    style.font.name = "Times New Roman"
-    style.font.size = Pt(13)
-    document.add_paragraph().add_run(minutes.issuer).bold = True
-    title = document.add_paragraph()
-    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    run = title.add_run(_("MINUTES"))
-    run.bold = True
-    run.font.size = Pt(15)
-    heading = document.add_paragraph(review.title)
-    heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    document.add_paragraph(
+    unit = review.unit
+    parent = unit.parent
+    parent_name = ""
+    if parent is not None:
+        parent_name = names_on([parent.pk], review.held_on).get(parent.pk, parent).name
+    bodies = partydoc.bodies_of(minutes.issuer, parent_name, unit.short_name or unit.code)
+    opening = [
         _("Held on %(day)s at %(place)s, to review %(campaign)s.")
         % {
-            "day": f"{review.held_on:%d/%m/%Y}",
+            "day": f"{review.held_on.day}/{review.held_on.month}/{review.held_on.year}",
             "place": review.place,
             "campaign": review.campaign_review,
         }
-    )
+    ]
     if review.participants:
-        document.add_paragraph(_("Attended by: %(who)s.") % {"who": review.participants})
-    document.add_paragraph(
+        opening.append(_("Attended by: %(who)s.") % {"who": review.participants})
+    opening.append(
         _("Delegates: %(present)d present or represented of %(total)d.")
         % {"present": minutes.present, "total": minutes.total}
     )
@@ -137,52 +117,73 @@ def minutes_docx(minutes: Minutes) -> bytes:
                 "name": delegate.proxy_for.name,
                 "paper": delegate.authorisation,
             }
-        document.add_paragraph(line)
+        opening.append(line)
+    tables = []
     if minutes.ballot is not None:
-        document.add_paragraph(
+        opening.append(
             _("Voting: %(kind)s; %(valid)d valid ballots.")
             % {"kind": minutes.ballot.get_kind_display().lower(), "valid": _valid(minutes)}
         )
-        table = document.add_table(rows=1, cols=7)
-        table.style = "Table Grid"
-        for cell, text in zip(
-            table.rows[0].cells,
-            [
-                _("Nominee"),
-                _("Award"),
-                _("Agree"),
-                _("Disagree"),
-                _("Abstain"),
-                "%",
-                _("Result"),
-            ],
-            strict=True,
-        ):
-            cell.text = text
-        for result, nominee in minutes.result_rows:
-            cells = table.add_row().cells
-            values = [
-                nominee,
-                str(result.nomination.kind),
-                str(result.agree),
-                str(result.disagree),
-                str(result.abstain),
-                format_percent(result.percent) if result.percent is not None else "—",
-                _("Passed") if result.passed else _("Not passed"),
-            ]
-            for cell, value in zip(cells, values, strict=True):
-                cell.text = value
-    if review.conclusions:
-        document.add_paragraph(_("Results, difficulties and key tasks:")).runs[0].bold = True
-        for line in review.conclusions.splitlines():
-            if line.strip():
-                document.add_paragraph(line.strip())
-    document.add_paragraph(_("Conclusion:")).runs[0].bold = True
-    for proposal in minutes.proposals or [_("No nomination reached its threshold.")]:
-        document.add_paragraph(proposal)
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
+        tables.append(
+            partydoc.Table(
+                headers=[
+                    _("Nominee"),
+                    _("Award"),
+                    _("Agree"),
+                    _("Disagree"),
+                    _("Abstain"),
+                    "%",
+                    _("Result"),
+                ],
+                rows=[
+                    [
+                        nominee,
+                        str(result.nomination.kind),
+                        result.agree,
+                        result.disagree,
+                        result.abstain,
+                        partydoc.Num(result.percent, 1, percent=True),
+                        _("Passed") if result.passed else _("Not passed"),
+                    ]
+                    for result, nominee in minutes.result_rows
+                ],
+                numbered=False,
+            )
+        )
+    sections = [partydoc.Section("", opening, tables)]
+    conclusions = partydoc.paragraphs_of(review.conclusions)
+    if conclusions:
+        sections.append(partydoc.Section(_("Results, difficulties and key tasks:"), conclusions))
+    sections.append(
+        partydoc.Section(
+            _("Conclusion:"), minutes.proposals or [_("No nomination reached its threshold.")]
+        )
+    )
+    return partydoc.PartyDocument(
+        issuer=bodies.issuer,
+        superior=bodies.superior,
+        number_suffix=f"BB/{bodies.symbol}",
+        place=bodies.place or review.place,
+        date=review.held_on,
+        kind_title=_("MINUTES"),
+        subject=review.title,
+        sections=sections,
+        signer_role="",
+        signer_title=_("CHAIR OF THE CONFERENCE"),
+        signer_name="",
+    )
+
+
+def minutes_html(minutes: Minutes) -> str:
+    return partydoc.html(minutes_document(minutes))
+
+
+def minutes_pdf(minutes: Minutes) -> bytes:
+    return partydoc.pdf_bytes(minutes_document(minutes))
+
+
+def minutes_docx(minutes: Minutes) -> bytes:
+    return partydoc.docx_bytes(minutes_document(minutes))
 
 
 def _valid(minutes: Minutes) -> int:
