@@ -10,13 +10,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from noichinh.core.handover import (
+    HandoverContext,
     HandoverKind,
+    move_unit,
     register_handover,
     register_part,
     register_record_date,
     short_date,
 )
 
+from . import aggregates
 from .choices import PetitionStatus
 from .models import Petition, PetitionExtension, PetitionPause, ReceptionSession
 
@@ -31,6 +34,14 @@ def _clock(petition: Any) -> str:
     }
 
 
+def _move(petition: Any, ctx: HandoverContext) -> None:
+    """The default move (core.handover.move_unit: an `update` of the unit, which no signal
+    sees), then the petition's kept counts move with it (aggregates), in the same transaction."""
+    source_id = petition.unit_id
+    move_unit(petition, ctx)
+    aggregates.moved(petition.pk, source_id)
+
+
 register_handover(
     HandoverKind(
         key="petitions.petition",
@@ -42,6 +53,7 @@ register_handover(
         describe=_clock,
         date_field="received_on",
         order=30,
+        move=_move,
     )
 )
 register_part(PetitionExtension, "petition")

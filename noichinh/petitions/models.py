@@ -302,3 +302,59 @@ class PetitionPause(UnitOwned):
     def clean(self) -> None:
         if self.end is not None and self.end < self.start:
             raise ValidationError({"end": _("A pause cannot end before it starts.")})
+
+
+class PetitionCount(models.Model):
+    """The kept aggregate of petitions (aggregates.py): how many petitions of one kind and
+    field had one event (`measure`) in one period (`grain`: a day, a month or a year starting
+    on `day`), summed over the subtree of `unit` as the aggregate's own tree records it
+    (`PetitionCountNode`). Kept up to date in the transaction of every petition write; the
+    petitions summary reads hundreds of these rows instead of scanning the petitions."""
+
+    unit = models.ForeignKey(
+        "units.Unit", on_delete=models.CASCADE, db_constraint=False, related_name="+"
+    )
+    kind = models.CharField(max_length=20)
+    field = models.CharField(max_length=20)
+    measure = models.CharField(max_length=10)
+    grain = models.CharField(max_length=1)
+    day = models.DateField()
+    n = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "grain", "day", "measure", "kind", "field"],
+                name="petition_count_key",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.measure} {self.grain}{self.day} {self.kind}/{self.field}"
+
+
+class PetitionCountNode(models.Model):
+    """The unit tree the kept aggregate rolls up along (a closure table: each unit with itself
+    and each of its ancestors, `distance` steps up), recorded when the unit's first petition is
+    counted and renewed by `aggregates.rebuild`. A unit moved later keeps its recorded place
+    until the next rebuild, so the rolled-up rows and the tree they are read with always agree."""
+
+    unit = models.ForeignKey(
+        "units.Unit",
+        on_delete=models.CASCADE,
+        db_constraint=False,
+        related_name="petition_count_nodes",
+    )
+    ancestor = models.ForeignKey(
+        "units.Unit", on_delete=models.CASCADE, db_constraint=False, related_name="+"
+    )
+    distance = models.PositiveSmallIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "ancestor"], name="petition_count_node_key")
+        ]
+        indexes = [models.Index(fields=["distance", "unit"], name="petition_count_node_parent")]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} < {self.ancestor_id} ({self.distance})"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
@@ -343,6 +343,8 @@ class Attribution:
     now: Q
     units: frozenset[int] = frozenset()
     units_ly: frozenset[int] = frozenset()
+    # What the kept aggregate reads once for the page's several figures (aggregates.read).
+    cache: dict[Any, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def of(cls, unit: Any, end: dt.date) -> Attribution:
@@ -371,10 +373,38 @@ def _attribution(unit: Any, end: dt.date, given: Attribution | None) -> Attribut
     return Attribution.of(unit, end) if unit is not None else None
 
 
+def _window(unit: Any, start: dt.date, end: dt.date, ids: Any = None, held: Any = None) -> Any:
+    from .aggregates import Window
+
+    if unit is None:
+        return Window(start, end)
+    return Window(start, end, frozenset(ids), held)
+
+
 def statistics(
     queryset: QuerySet[Petition], start: dt.date, end: dt.date, unit: Any = None
 ) -> Statistics:
-    """The window's figures in one aggregate query (`unit`: its subtree as on `end`)."""
+    """The window's figures (`unit`: its subtree as on `end`), from the kept aggregate
+    (aggregates.py) when the queryset is only the gate's subtrees, a kind or a field; else
+    from the petitions (`statistics_raw`). Both give the same numbers (test_aggregates.py)."""
+    from . import aggregates
+
+    ids = subtree_ids_on(unit, end) if unit is not None else None
+    held = held_q(unit, end, ids) if unit is not None else None
+    kept = aggregates.read(queryset, [_window(unit, start, end, ids, held)])
+    if kept is None:
+        return statistics_raw(queryset, start, end, unit)
+    return Statistics(start, end, **_zero(kept[0].get(None)))
+
+
+def _zero(figures: dict[str, int] | None) -> dict[str, int]:
+    return {name: (figures or {}).get(name, 0) for name in STATISTICS}
+
+
+def statistics_raw(
+    queryset: QuerySet[Petition], start: dt.date, end: dt.date, unit: Any = None
+) -> Statistics:
+    """The window's figures in one aggregate query over the petitions (the definition)."""
     held = held_q(unit, end) if unit is not None else None
     row = queryset.order_by().aggregate(**statistics_aggregates(start, end, held=held))
     return Statistics.from_row(row, start, end)
@@ -388,6 +418,20 @@ class Summary:
     due_soon: int
 
 
+def _windows(start: dt.date, end: dt.date, held: Attribution | None) -> tuple[Any, Any]:
+    from .aggregates import Window
+
+    ly_start, ly_end = shift_year(start), shift_year(end)
+    if held is None:
+        return Window(start, end), Window(ly_start, ly_end)
+    if not held.units or not held.units_ly:
+        return None, None
+    return (
+        Window(start, end, held.units, held.held),
+        Window(ly_start, ly_end, held.units_ly, held.held_ly),
+    )
+
+
 def summary(
     queryset: QuerySet[Petition],
     start: dt.date,
@@ -395,16 +439,31 @@ def summary(
     on: dt.date,
     unit: Any = None,
     attribution: Attribution | None = None,
+    source: str = "kept",
 ) -> Summary:
-    """The window's figures and the same period last year (one query), and today's overdue /
-    due soon. With `unit`, each window counts what its subtree held on the window's last day."""
+    """The window's figures and the same period last year, and today's overdue / due soon.
+    With `unit`, each window counts what its subtree held on the window's last day. The
+    windows' figures come from the kept aggregate (aggregates.py) unless the queryset filters
+    on something it does not key, or `source="raw"` (the definition, for tests and checks)."""
+    from . import aggregates
+
     ly_start, ly_end = shift_year(start), shift_year(end)
     held = _attribution(unit, end, attribution)
-    base = held.narrow(queryset) if held is not None else queryset
-    row = base.order_by().aggregate(
-        **statistics_aggregates(start, end, held=held.held if held else None),
-        **statistics_aggregates(ly_start, ly_end, "_ly", held=held.held_ly if held else None),
-    )
+    window, window_ly = _windows(start, end, held)
+    kept = None
+    if source == "kept" and window is not None:
+        kept = aggregates.read(queryset, [window, window_ly], cache=held.cache if held else None)
+    if kept is not None:
+        current = Statistics(start, end, **_zero(kept[0].get(None)))
+        last_year = Statistics(ly_start, ly_end, **_zero(kept[1].get(None)))
+    else:
+        base = held.narrow(queryset) if held is not None else queryset
+        row = base.order_by().aggregate(
+            **statistics_aggregates(start, end, held=held.held if held else None),
+            **statistics_aggregates(ly_start, ly_end, "_ly", held=held.held_ly if held else None),
+        )
+        current = Statistics.from_row(row, start, end)
+        last_year = Statistics.from_row(row, ly_start, ly_end, "_ly")
     # Only open petitions can be overdue or due soon (bench: 855 -> 172 ms nationally).
     open_ones = queryset.filter(status__in=[PetitionStatus.RECEIVED, PetitionStatus.ACCEPTED])
     if held is not None:
@@ -412,12 +471,7 @@ def summary(
     state = open_ones.order_by().aggregate(
         overdue=Count("id", filter=overdue_q(on)), due_soon=Count("id", filter=due_soon_q(on))
     )
-    return Summary(
-        Statistics.from_row(row, start, end),
-        Statistics.from_row(row, ly_start, ly_end, "_ly"),
-        state["overdue"],
-        state["due_soon"],
-    )
+    return Summary(current, last_year, state["overdue"], state["due_soon"])
 
 
 def breakdown(
@@ -428,21 +482,51 @@ def breakdown(
     on: dt.date,
     unit: Any = None,
     attribution: Attribution | None = None,
+    source: str = "kept",
 ) -> list[dict[str, Any]]:
-    """The figures per value of `by` ("unit", "kind" or "field") in one grouped query, with
-    the same period last year (`stats`, `stats_ly`: `Statistics`) and today's overdue."""
+    """The figures per value of `by` ("unit", "kind" or "field"), with the same period last
+    year (`stats`, `stats_ly`: `Statistics`) and today's overdue: the windows from the kept
+    aggregate like `summary` (or `source="raw"`: one grouped query over the petitions)."""
+    from . import aggregates
+
     ly_start, ly_end = shift_year(start), shift_year(end)
     held = _attribution(unit, end, attribution)
-    base = held.narrow(queryset) if held is not None else queryset
-    rows = list(
-        base.order_by()
-        .values(by)
-        .annotate(
-            **statistics_aggregates(start, end, held=held.held if held else None),
-            **statistics_aggregates(ly_start, ly_end, "_ly", held=held.held_ly if held else None),
-            overdue=Count("id", filter=overdue_q(on) & (held.now if held else Q())),
+    window, window_ly = _windows(start, end, held)
+    kept = None
+    if source == "kept" and window is not None:
+        kept = aggregates.read(
+            queryset, [window, window_ly], by=by, cache=held.cache if held else None
         )
-    )
+    if kept is not None:
+        overdue_ones = queryset.filter(overdue_q(on))
+        if held is not None:
+            overdue_ones = overdue_ones.filter(held.now)
+        overdue = dict(
+            overdue_ones.order_by().values(by).annotate(n=Count("id")).values_list(by, "n")
+        )
+        rows = []
+        for key in set(kept[0]) | set(kept[1]) | set(overdue):
+            rows.append(
+                {
+                    by: key,
+                    **_zero(kept[0].get(key)),
+                    **{f"{k}_ly": v for k, v in _zero(kept[1].get(key)).items()},
+                    "overdue": overdue.get(key, 0),
+                }
+            )
+    else:
+        base = held.narrow(queryset) if held is not None else queryset
+        rows = list(
+            base.order_by()
+            .values(by)
+            .annotate(
+                **statistics_aggregates(start, end, held=held.held if held else None),
+                **statistics_aggregates(
+                    ly_start, ly_end, "_ly", held=held.held_ly if held else None
+                ),
+                overdue=Count("id", filter=overdue_q(on) & (held.now if held else Q())),
+            )
+        )
     result: list[dict[str, Any]] = []
     for r in rows:
         stats = Statistics.from_row(r, start, end)
@@ -471,7 +555,7 @@ def breakdown(
         for r in result:
             r["value"] = r[by]
             r["label"] = choices.get(r[by], r[by])
-        result.sort(key=lambda r: -r["received"])
+        result.sort(key=lambda r: (-r["received"], str(r[by])))
     return result
 
 

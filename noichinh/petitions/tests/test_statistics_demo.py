@@ -4,10 +4,8 @@ merger of Quảng Bình into Quảng Trị; the resolution rate never above 100 
 handful of queries."""
 
 import datetime as dt
-import io
 
 import pytest
-from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -15,6 +13,7 @@ from django.urls import reverse
 
 from noichinh.accounts.models import User
 from noichinh.core.counts import count_value
+from noichinh.core.demo_snapshot import load_demo
 from noichinh.petitions import selectors
 from noichinh.petitions.models import Petition
 from noichinh.units.models import Unit
@@ -41,7 +40,7 @@ WINDOWS = [
 
 @pytest.fixture
 def loaded():
-    call_command("load_demo", stdout=io.StringIO())
+    load_demo()
 
 
 def _d(day):
@@ -122,6 +121,9 @@ def test_demo_rates_never_above_100_and_the_page_stays_a_few_queries(loaded):
     # A fixed handful of aggregate queries, however many units, kinds and fields: the
     # summary (this period and last year in one), today's overdue, one grouped query per
     # breakdown, the units of the by-unit rows, and the page's own (session, user, menu).
+    # The figures come from the kept aggregate (petitions/aggregates.py): once per page the
+    # recorded tree and, per window, whether petitions were handed over or paused after it;
+    # then one query of kept rows per figure group, and today's overdue per breakdown.
     for username, params in (
         ("admin", {"start": "01/01/2024", "end": "30/09/2024"}),
         ("quangtri", {"start": "01/01/2025", "end": "31/12/2025"}),
@@ -130,4 +132,4 @@ def test_demo_rates_never_above_100_and_the_page_stays_a_few_queries(loaded):
         client.get(reverse(DASHBOARD), params)
         with CaptureQueriesContext(connection) as queries:
             assert client.get(reverse(DASHBOARD), params).status_code == 200
-        assert len(queries) <= 20, [q["sql"][:120] for q in queries.captured_queries]
+        assert len(queries) <= 28, [q["sql"][:120] for q in queries.captured_queries]

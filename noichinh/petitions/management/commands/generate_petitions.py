@@ -33,7 +33,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from noichinh.core.text import fold
-from noichinh.petitions import clock
+from noichinh.petitions import aggregates, clock
 from noichinh.petitions.choices import (
     OUTCOMES_BY_KIND,
     Channel,
@@ -53,7 +53,13 @@ from noichinh.petitions.demo import (
     SUBJECTS,
     _kind_field,
 )
-from noichinh.petitions.models import Petition, PetitionExtension, PetitionPause
+from noichinh.petitions.models import (
+    Petition,
+    PetitionCount,
+    PetitionCountNode,
+    PetitionExtension,
+    PetitionPause,
+)
 from noichinh.petitions.services import holiday_set
 from noichinh.units.choices import UnitKind
 from noichinh.units.management.commands.generate_units import PREFIX, ROOT_CODE, generated_units
@@ -166,55 +172,18 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"deleted {existing} generated petitions in {time.perf_counter() - started:.1f} s"
             )
-        today = timezone.localdate()
-        first_day = today - dt.timedelta(days=365 * years)
-        builder = Builder(units, options["seed"], first_day, today, Clock(holiday_set()))
-        started = time.perf_counter()
-        made = extensions = pauses = 0
-        with transaction.atomic():
-            for rows in builder.batches(count, batch):
-                petitions = [p for p, _e, _pa in rows]
-                for start in range(0, len(petitions), INSERT_BATCH):
-                    Petition.objects.bulk_create(petitions[start : start + INSERT_BATCH])
-                new_extensions = [
-                    PetitionExtension(
-                        unit_id=p.unit_id,
-                        petition_id=p.pk,
-                        decided_on=decided,
-                        decision_number=f"{i + 1}/QĐ-GH",
-                        days=days,
-                        reason="Vụ việc phức tạp, phải xác minh tại nhiều nơi",
-                    )
-                    for p, ext, _pa in rows
-                    for i, (decided, days) in enumerate(ext)
-                ]
-                new_pauses = [
-                    PetitionPause(
-                        unit_id=p.unit_id,
-                        petition_id=p.pk,
-                        start=pause_start,
-                        end=pause_end,
-                        reason=builder.rng.choice(PAUSE_REASONS),
-                    )
-                    for p, _e, pa in rows
-                    for pause_start, pause_end in pa
-                ]
-                PetitionExtension.objects.bulk_create(new_extensions, batch_size=INSERT_BATCH)
-                PetitionPause.objects.bulk_create(new_pauses, batch_size=INSERT_BATCH)
-                made += len(petitions)
-                extensions += len(new_extensions)
-                pauses += len(new_pauses)
-                if made % 100_000 < batch or made == count:
-                    elapsed = time.perf_counter() - started
-                    self.stdout.write(f"  petitions: {made}/{count} ({elapsed:.0f} s)")
-        seconds = time.perf_counter() - started
-        rate = count / seconds if seconds else 0
-        self.stdout.write(
-            f"petitions created: {count} over {len(units)} units, received "
-            f"{first_day:%d/%m/%Y}-{today:%d/%m/%Y}, with {extensions} extensions and "
-            f"{pauses} pauses, in {seconds:.1f} s ({rate:,.0f}/s)"
+        generate_petitions(
+            units, count=count, seed=options["seed"], batch=batch, years=years, out=self.stdout
         )
-        vacuum_analyze(self, [Petition, PetitionExtension, PetitionPause])
+        # Bulk rows bypass the signals: recount the kept aggregate (petitions.aggregates).
+        started = time.perf_counter()
+        kept = aggregates.rebuild()
+        seconds = time.perf_counter() - started
+        self.stdout.write(f"petition counts rebuilt: {kept} rows in {seconds:.1f} s")
+        vacuum_analyze(
+            self,
+            [Petition, PetitionExtension, PetitionPause, PetitionCount, PetitionCountNode],
+        )
 
     @staticmethod
     def _delete_generated() -> None:
@@ -230,9 +199,78 @@ class Command(BaseCommand):
             generated_petitions()._raw_delete("default")
 
 
+def generate_petitions(
+    units: list[Any],
+    *,
+    count: int,
+    seed: int = 1,
+    batch: int = 10_000,
+    years: int = 4,
+    out: Any = None,
+    today: dt.date | None = None,
+    rebuild_counts: bool = True,
+) -> dict[str, int]:
+    """Build and bulk-insert `count` petitions (with extensions and pauses) spread over `units`
+    (objects with id, code and kind), deterministically for a seed and a day. Returns the row
+    counts. Used by this command and by `generate_national` (noichinh.benchmarks), which
+    rebuilds the kept counts once at its end (`rebuild_counts=False`)."""
+    today = today or timezone.localdate()
+    first_day = today - dt.timedelta(days=365 * years)
+    builder = Builder(units, seed, first_day, today, Clock(holiday_set()))
+    started = time.perf_counter()
+    made = extensions = pauses = 0
+    with transaction.atomic():
+        for rows in builder.batches(count, batch):
+            petitions = [p for p, _e, _pa in rows]
+            for start in range(0, len(petitions), INSERT_BATCH):
+                Petition.objects.bulk_create(petitions[start : start + INSERT_BATCH])
+            new_extensions = [
+                PetitionExtension(
+                    unit_id=p.unit_id,
+                    petition_id=p.pk,
+                    decided_on=decided,
+                    decision_number=f"{i + 1}/QĐ-GH",
+                    days=days,
+                    reason="Vụ việc phức tạp, phải xác minh tại nhiều nơi",
+                )
+                for p, ext, _pa in rows
+                for i, (decided, days) in enumerate(ext)
+            ]
+            new_pauses = [
+                PetitionPause(
+                    unit_id=p.unit_id,
+                    petition_id=p.pk,
+                    start=pause_start,
+                    end=pause_end,
+                    reason=builder.rng.choice(PAUSE_REASONS),
+                )
+                for p, _e, pa in rows
+                for pause_start, pause_end in pa
+            ]
+            PetitionExtension.objects.bulk_create(new_extensions, batch_size=INSERT_BATCH)
+            PetitionPause.objects.bulk_create(new_pauses, batch_size=INSERT_BATCH)
+            made += len(petitions)
+            extensions += len(new_extensions)
+            pauses += len(new_pauses)
+            if out is not None and (made % 100_000 < batch or made == count):
+                elapsed = time.perf_counter() - started
+                out.write(f"  petitions: {made}/{count} ({elapsed:.0f} s)")
+    seconds = time.perf_counter() - started
+    rate = count / seconds if seconds else 0
+    if out is not None:
+        out.write(
+            f"petitions created: {count} over {len(units)} units, received "
+            f"{first_day:%d/%m/%Y}-{today:%d/%m/%Y}, with {extensions} extensions and "
+            f"{pauses} pauses, in {seconds:.1f} s ({rate:,.0f}/s)"
+        )
+    if not rebuild_counts:
+        return {"petitions": count, "extensions": extensions, "pauses": pauses}
+    return {"petitions": count, "extensions": extensions, "pauses": pauses}
+
+
 def vacuum_analyze(command: BaseCommand, models: list[Any]) -> None:
     """On PostgreSQL, statistics and the visibility map now rather than when autovacuum comes
-    (see bench/README.md, "PostgreSQL right after a bulk load"); ANALYZE only inside a
+    (see docs/performance.md, "PostgreSQL right after a bulk load"); ANALYZE only inside a
     transaction (a test)."""
     if connection.vendor != "postgresql":
         return
