@@ -3,9 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
-export NOICHINH_DEBUG ?= 1
 
-.PHONY: install run test lint typecheck check e2e demo messages bench clean
+.PHONY: install run dev test lint typecheck check e2e demo messages bench clean
 
 # Creates the virtualenv and installs the pinned dependencies; re-runs only when they change.
 $(BIN)/.installed: requirements.txt requirements-dev.txt
@@ -15,7 +14,17 @@ $(BIN)/.installed: requirements.txt requirements-dev.txt
 
 install: $(BIN)/.installed
 
+# `make run` serves the product as users meet it: debug off, so a missing page or an error shows
+# the product's Vietnamese 404/500 pages (WhiteNoise serves the static files from the source
+# folders, no collectstatic needed). `make dev` is the same with Django's debug pages.
+run: export NOICHINH_DEBUG = 0
 run: install
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py load_demo
+	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+dev: export NOICHINH_DEBUG = 1
+dev: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
@@ -46,8 +55,11 @@ messages: install
 	$(BIN)/python manage.py makemessages -l vi --no-obsolete --ignore=.venv --ignore=tests
 	$(BIN)/python manage.py compilemessages -l vi --ignore=.venv
 
+# Generates the national data set (if absent) and benchmarks it: on SQLite (no DATABASE_URL:
+# bench/out/bench.sqlite3) at scale 0.02, on PostgreSQL (DATABASE_URL=postgres://...) at
+# SCALE=1. See docs/performance.md.
 bench: install
-	$(BIN)/python manage.py bench_scoping
+	bench/run
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .mypy_cache .ruff_cache

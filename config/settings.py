@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "noichinh.awards",
     "noichinh.work",
     "noichinh.dashboards",
+    "noichinh.benchmarks",
 ]
 
 MIDDLEWARE = [

@@ -183,47 +183,14 @@ class Command(BaseCommand):
                 f"deleted {existing} generated cases and {existing_issues} issues "
                 f"in {time.perf_counter() - started:.1f} s"
             )
-        today = timezone.localdate()
-        first_day = today - dt.timedelta(days=365 * years)
-        builder = Builder(units, options["seed"], first_day, today)
-        started = time.perf_counter()
-        events = suspensions = 0
-        with transaction.atomic():
-            made = 0
-            while made < count:
-                size = min(batch, count - made)
-                cases, new_events, new_suspensions = builder.cases(size)
-                Case.objects.bulk_create(cases, batch_size=INSERT_BATCH)
-                for event in new_events:
-                    event.case_id = event.case.pk
-                for suspension in new_suspensions:
-                    suspension.case_id = suspension.case.pk
-                CaseEvent.objects.bulk_create(new_events, batch_size=INSERT_BATCH)
-                CaseSuspension.objects.bulk_create(new_suspensions, batch_size=INSERT_BATCH)
-                made += size
-                events += len(new_events)
-                suspensions += len(new_suspensions)
-                if made % 50_000 < batch or made == count:
-                    elapsed = time.perf_counter() - started
-                    self.stdout.write(f"  cases: {made}/{count} ({elapsed:.0f} s)")
-            case_seconds = time.perf_counter() - started
-            started = time.perf_counter()
-            made = 0
-            while made < issues:
-                size = min(batch, issues - made)
-                SecurityIssue.objects.bulk_create(builder.issues(size), batch_size=INSERT_BATCH)
-                made += size
-            issue_seconds = time.perf_counter() - started
-        rows = count + events + suspensions
-        self.stdout.write(
-            f"cases created: {count} with {events} events and {suspensions} suspensions, "
-            f"detected {first_day:%d/%m/%Y}-{today:%d/%m/%Y}, in {case_seconds:.1f} s "
-            f"({count / case_seconds if case_seconds else 0:,.0f} cases/s, "
-            f"{rows / case_seconds if case_seconds else 0:,.0f} rows/s)"
-        )
-        self.stdout.write(
-            f"security issues created: {issues} in {issue_seconds:.1f} s "
-            f"({issues / issue_seconds if issue_seconds else 0:,.0f}/s)"
+        generate_cases(
+            units,
+            count=count,
+            issues=issues,
+            seed=options["seed"],
+            batch=batch,
+            years=years,
+            out=self.stdout,
         )
         vacuum_analyze(self, [Case, CaseEvent, CaseSuspension, SecurityIssue])
 
@@ -246,6 +213,67 @@ class Command(BaseCommand):
                 securityissue__in=issues.values("pk")
             )._raw_delete("default")
             issues._raw_delete("default")
+
+
+def generate_cases(
+    units: list[Any],
+    *,
+    count: int,
+    issues: int,
+    seed: int = 1,
+    batch: int = 10_000,
+    years: int = 6,
+    out: Any = None,
+    today: dt.date | None = None,
+) -> dict[str, int]:
+    """Build and bulk-insert `count` cases (with events and suspensions) and `issues` security
+    issues over `units` (objects with id, code, kind, parent_id, short_name and name),
+    deterministically for a seed and a day. Returns the row counts. Used by this command and
+    by `generate_national` (noichinh.benchmarks)."""
+    today = today or timezone.localdate()
+    first_day = today - dt.timedelta(days=365 * years)
+    builder = Builder(units, seed, first_day, today)
+    started = time.perf_counter()
+    events = suspensions = 0
+    with transaction.atomic():
+        made = 0
+        while made < count:
+            size = min(batch, count - made)
+            cases, new_events, new_suspensions = builder.cases(size)
+            Case.objects.bulk_create(cases, batch_size=INSERT_BATCH)
+            for event in new_events:
+                event.case_id = event.case.pk
+            for suspension in new_suspensions:
+                suspension.case_id = suspension.case.pk
+            CaseEvent.objects.bulk_create(new_events, batch_size=INSERT_BATCH)
+            CaseSuspension.objects.bulk_create(new_suspensions, batch_size=INSERT_BATCH)
+            made += size
+            events += len(new_events)
+            suspensions += len(new_suspensions)
+            if out is not None and (made % 50_000 < batch or made == count):
+                elapsed = time.perf_counter() - started
+                out.write(f"  cases: {made}/{count} ({elapsed:.0f} s)")
+        case_seconds = time.perf_counter() - started
+        started = time.perf_counter()
+        made = 0
+        while made < issues:
+            size = min(batch, issues - made)
+            SecurityIssue.objects.bulk_create(builder.issues(size), batch_size=INSERT_BATCH)
+            made += size
+        issue_seconds = time.perf_counter() - started
+    rows = count + events + suspensions
+    if out is not None:
+        out.write(
+            f"cases created: {count} with {events} events and {suspensions} suspensions, "
+            f"detected {first_day:%d/%m/%Y}-{today:%d/%m/%Y}, in {case_seconds:.1f} s "
+            f"({count / case_seconds if case_seconds else 0:,.0f} cases/s, "
+            f"{rows / case_seconds if case_seconds else 0:,.0f} rows/s)"
+        )
+        out.write(
+            f"security issues created: {issues} in {issue_seconds:.1f} s "
+            f"({issues / issue_seconds if issue_seconds else 0:,.0f}/s)"
+        )
+    return {"cases": count, "events": events, "suspensions": suspensions, "issues": issues}
 
 
 class Builder:
@@ -420,4 +448,4 @@ class Builder:
         return result
 
 
-__all__ = ["DERIVED", "Command", "derive"]
+__all__ = ["DERIVED", "Command", "derive", "generate_cases"]

@@ -1,7 +1,7 @@
 """Time the gate (scope -> queryset filter) and the pages built on it, on the current database.
 
-Needs the generated national tree (`manage.py generate_units`, see bench/README.md). Prints
-figures, asserts nothing. Two actors:
+Needs the generated tree (`manage.py generate_national` or `generate_units`, see
+bench/README.md). Prints figures, asserts nothing. Two actors:
 
 - [system]: SYSTEM, whose scope is the whole tree (path prefix "");
 - [province]: the throwaway user "bench.province" (created or reused), who holds "viewer" and
@@ -10,9 +10,9 @@ figures, asserts nothing. Two actors:
 - [national] (HTTP only): "bench.national", head over the generated root, the worst case of the
   audit page (its paginator counts every generated entry).
 
-Each line reads `name[actor]  median … ms  p95 … ms  (n=…)`. The query timings evaluate the
-queryset (count, list) with the user's assignments already cached, as within one request;
-`scope.user_scope` is the cold computation (one query for the role assignments).
+Each line reads `name[actor]  p50 … ms  p95 … ms  (n=…)` (p50: the median). The query timings
+evaluate the queryset (count, list) with the user's assignments already cached, as within one
+request; `scope.user_scope` is the cold computation (one query for the role assignments).
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
+from django.db.backends.signals import connection_created
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
@@ -38,6 +39,35 @@ ROOT_CODE = "GEN-BNCTW"
 NAME_WIDTH = 34
 
 
+def add_work_mem_argument(parser: CommandParser) -> None:
+    parser.add_argument(
+        "--work-mem",
+        default=os.environ.get("BENCH_WORK_MEM", "64MB"),
+        help="PostgreSQL: SET work_mem for the bench's session (default 64MB; '' leaves it)",
+    )
+
+
+def set_work_mem(value: str) -> str:
+    """On PostgreSQL, `SET work_mem` for this session and every new one (the server's
+    configuration cannot be changed from here); report the settings the bench runs with."""
+    if connection.vendor != "postgresql":
+        return "settings: sqlite (no server settings)"
+    if value:
+
+        def apply(connection: Any, **_kwargs: Any) -> None:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT set_config('work_mem', %s, false)", [value])
+
+        connection_created.connect(apply, weak=False, dispatch_uid="bench_work_mem")
+        apply(connection)
+    with connection.cursor() as cursor:
+        found = []
+        for name in ("shared_buffers", "work_mem", "effective_cache_size", "max_parallel_workers"):
+            cursor.execute(f"SHOW {name}")
+            found.append(f"{name} {cursor.fetchone()[0]}")
+    return "settings: " + ", ".join(found)
+
+
 def _percentile(sorted_values: list[float], fraction: float) -> float:
     """Nearest-rank percentile of an already sorted list."""
     rank = max(1, math.ceil(fraction * len(sorted_values)))
@@ -46,6 +76,7 @@ def _percentile(sorted_values: list[float], fraction: float) -> float:
 
 class Command(BaseCommand):
     help = "Benchmark the scoping gate and the audit/units pages on generated data."
+    name_width = NAME_WIDTH
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--repeat", type=int, default=20, help="runs per query timing")
@@ -56,6 +87,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--explain", action="store_true", help="print the plans of the scoped queries"
         )
+        add_work_mem_argument(parser)
 
     def handle(self, *args: Any, **options: Any) -> None:
         from noichinh.units.models import Unit
@@ -63,18 +95,19 @@ class Command(BaseCommand):
         root = Unit.objects.filter(code=ROOT_CODE).first()
         if root is None:
             raise CommandError(
-                "No generated data on this database: run `python manage.py generate_units "
-                "--provinces 34 --communes-per-province 100 --departments 4 --seed 1 "
-                "--audit-entries 1000000` first (see bench/README.md)."
+                "No generated data on this database: run `python manage.py generate_national "
+                "--scale 0.02` (or generate_units) first (see docs/performance.md)."
             )
         province = Unit.objects.filter(code=options["province"]).first()
         if province is None:
             raise CommandError(f"No unit with code {options['province']}: check --province.")
         self.repeat = max(1, options["repeat"])
         self.http_repeat = max(1, options["http_repeat"])
+        self.stdout.write(set_work_mem(options["work_mem"]))
 
         commune = (
             Unit.objects.filter(path__startswith=province.path, depth=province.depth + 1)
+            .filter(valid_to__isnull=True)  # not a district group closed on 30/6/2025
             .exclude(kind=UnitKind.DEPARTMENT)
             .order_by("path")
             .first()
@@ -163,7 +196,7 @@ class Command(BaseCommand):
         median = statistics.median(ordered)
         p95 = _percentile(ordered, 0.95)
         self.stdout.write(
-            f"{name.ljust(NAME_WIDTH)} median {self._ms(median)}  p95 {self._ms(p95)}  "
+            f"{name.ljust(self.name_width)} p50 {self._ms(median)}  p95 {self._ms(p95)}  "
             f"(n={len(samples)}{extra})"
         )
 
