@@ -3,7 +3,10 @@ campaign) with its 13 committees' delegates, four nominations and a completed se
 which every delegate agreed (100 %) to propose Quảng Bình for the Prime Minister's Certificate of
 Merit and Đà Nẵng, Phú Yên and Kon Tum for the Certificate of Merit of the Head of the Central
 Commission; and an open review of the 2025 final review, its secret ballot open, ready to vote
-on (the head of Quảng Trị, demo account `quangtri`, is a delegate).
+on (the head of Quảng Trị, demo account `quangtri`, is a delegate) until its conference day
+(20/11/2025): on a load day after it, the conference has voted (paper ballots entered by the
+secretary: the flag for Quảng Trị, 6 of 7 delegates; the Head's certificate for Đà Nẵng, 7 of
+7) and the ballot is closed, so that no ballot stays open after its conference.
 
 Votes are cast through the services, as each delegate would; idempotent."""
 
@@ -14,6 +17,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from noichinh.campaigns.models import Review
 from noichinh.core.audit import snapshot
@@ -154,8 +158,26 @@ def _nominate(review: AwardReview, code: str, kind: AwardKind, achievements: str
         )
 
 
-def load(out: Any) -> None:
+def _vote_final(review: AwardReview, kinds: dict[str, AwardKind], today: dt.date) -> None:
+    """The 2025 conference voted on its day: the paper ballots entered, the ballot closed."""
+    if today <= review.held_on:
+        return
+    ballot = Ballot.objects.filter(review=review, status=BallotStatus.OPEN).first()
+    if ballot is None:
+        return
+    delegates = list(review.delegates.filter(present=True))
+    counts: dict[int, dict[str, int]] = {}
+    for nomination in review.nominations.all():
+        against = 1 if nomination.kind_id == kinds[FLAG].pk else 0
+        counts[nomination.pk] = {Choice.AGREE: len(delegates) - against, Choice.ABSTAIN: against}
+    services.ballot_enter_paper(user=SYSTEM, ballot=ballot, delegates=delegates, counts=counts)
+    services.ballot_close(user=SYSTEM, ballot=ballot)
+    _Counter.new += 2
+
+
+def load(out: Any, today: dt.date | None = None) -> None:
     _Counter.new = 0
+    today = today or timezone.localdate()
     kinds = _kinds()
     midterm = Review.objects.filter(kind="midterm").first()
     final = Review.objects.filter(kind="final").first()
@@ -199,6 +221,7 @@ def load(out: Any) -> None:
         if not Ballot.objects.filter(review=final_review, status=BallotStatus.OPEN).exists():
             services.ballot_open(user=SYSTEM, review=final_review, kind=BallotKind.SECRET)
             _Counter.new += 1
+    _vote_final(final_review, kinds, today)
     out.write(
         f"awards: {AwardKind.objects.count()} award kinds, {AwardReview.objects.count()} reviews, "
         f"{Nomination.objects.count()} nominations ({_Counter.new} new records)"

@@ -16,6 +16,11 @@ item 1) that the campaigns compute from them:
 - two corruption cases detected by Quảng Bình's district working groups in the first nine
   months of 2024 (the figure of the nine-month briefing).
 
+Alive on the load day (`today`): each case's run through the stages is drawn in full and cut
+at that day (so the history draws the same whatever the day); the cluster's committees open that
+day have cases detected in its year; running cases have a progress event in the weeks before it
+(through `services.case_record_event`), except a handful left stalled (besides the suspended).
+
 Deterministic (seeded) and idempotent: a case or issue is looked up by unit and title first.
 """
 
@@ -26,6 +31,8 @@ import random
 from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
+
+from django.utils import timezone
 
 from noichinh.core.handover import ever_held_by_q
 from noichinh.core.scoping import SYSTEM
@@ -297,7 +304,9 @@ def _central() -> None:
 def _progress(
     rng: random.Random, detected_on: dt.date, last_allowed: dt.date
 ) -> list[dict[str, Any]]:
-    """A plausible run through the stages from the detection, stopping at a random stage."""
+    """A plausible run through the stages from the detection, stopping at a random stage. Every
+    value is drawn whatever `last_allowed` (the load day, or the day the unit closed), so that
+    the cases after this one draw the same: the run is then cut at `last_allowed`."""
     steps = [
         Stage.VERIFICATION,
         Stage.INVESTIGATION,
@@ -312,8 +321,6 @@ def _progress(
     damage = Decimal(rng.randint(2, 180)) * Decimal(1_000_000_000)
     for stage in steps[:depth]:
         day = day + dt.timedelta(days=rng.randint(30, 160))
-        if day > last_allowed:
-            break
         event: dict[str, Any] = {"occurred_on": day, "stage": stage}
         if stage == Stage.INVESTIGATION:
             event["description"] = "Khởi tố vụ án, khởi tố bị can."
@@ -329,10 +336,13 @@ def _progress(
         elif stage == Stage.CLOSED:
             event["description"] = "Thi hành xong bản án, kết thúc theo dõi."
         events.append(event)
-    # Most open cases are still moving: a recent update at their stage.
-    recent = last_allowed - dt.timedelta(days=rng.randint(5, 80))
-    keep_moving = rng.random() < 0.6
-    if events and events[-1]["stage"] != Stage.CLOSED and keep_moving and recent > day:
+    events = [e for e in events if e["occurred_on"] <= last_allowed]
+    # Most open cases are still moving: a recent update at their stage (within the weeks before
+    # the load day); about one in ten has had none for months, and is stalled.
+    recent = last_allowed - dt.timedelta(days=rng.randint(3, 50))
+    keep_moving = rng.random() < 0.9
+    last = events[-1]["occurred_on"] if events else detected_on
+    if events and events[-1]["stage"] != Stage.CLOSED and keep_moving and recent > last:
         events.append(
             {
                 "occurred_on": recent,
@@ -371,16 +381,20 @@ def _province_cases(
         )
         kind = CaseKind.CRIMINAL_CASE if rng.random() < 0.6 else CaseKind.MATTER
         events = _progress(rng, detected_on, last_allowed)
+        # drawn for every case, so that the draws never depend on the load day
+        suspend = rng.random() < 0.08
+        reason = rng.choice([SuspensionReason.EXPERT_ASSESSMENT, SuspensionReason.ASSET_VALUATION])
+        suspended_after = rng.randint(10, 60)
+        public_concern = rng.random() < 0.4
+        provincial = rng.random() < 0.5
         suspension = None
         closed = bool(events) and events[-1]["stage"] == Stage.CLOSED
-        if not closed and rng.random() < 0.15:
+        if not closed and suspend:
             last = events[-1]["occurred_on"] if events else detected_on
-            started = last + dt.timedelta(days=rng.randint(10, 60))
+            started = last + dt.timedelta(days=suspended_after)
             if started <= last_allowed:
                 suspension = {
-                    "reason": rng.choice(
-                        [SuspensionReason.EXPERT_ASSESSMENT, SuspensionReason.ASSET_VALUATION]
-                    ),
+                    "reason": reason,
                     "started_on": started,
                     "note": "Chờ kết quả giám định, định giá tài sản.",
                 }
@@ -391,8 +405,8 @@ def _province_cases(
             field=field,
             detected_on=detected_on,
             detection=detection,
-            public_concern=rng.random() < 0.4,
-            monitoring=MonitoringLevel.PROVINCIAL_STEERING if rng.random() < 0.5 else "",
+            public_concern=public_concern,
+            monitoring=MonitoringLevel.PROVINCIAL_STEERING if provincial else "",
             events=events,
             suspension=suspension,
         )
@@ -440,16 +454,15 @@ def _issues(
         )
 
 
-def _cluster(rng: random.Random) -> None:
+def _cluster(rng: random.Random, today: dt.date) -> None:
     for code, (cases, issues) in CLUSTER_MIDTERM.items():
         unit = Unit.objects.get(code=f"{code}-BNCTU")
-        _province_cases(rng, unit, cases, CAMPAIGN_START, MIDTERM_LAST_RECORD, "ST", D(2026, 11, 2))
+        _province_cases(rng, unit, cases, CAMPAIGN_START, MIDTERM_LAST_RECORD, "ST", today)
         _issues(rng, unit, issues, CAMPAIGN_START, MIDTERM_LAST_RECORD, "ST")
     for code, (cases, issues) in CLUSTER_LATER.items():
         unit = Unit.objects.get(code=f"{code}-BNCTU")
         last = D(2025, 6, 20) if code in MERGED_AWAY else D(2025, 9, 30)
-        allowed = D(2025, 6, 30) if code in MERGED_AWAY else D(2026, 11, 2)
-        _province_cases(rng, unit, cases, D(2023, 12, 1), last, "TK", allowed)
+        _province_cases(rng, unit, cases, D(2023, 12, 1), last, "TK", today)
         _issues(rng, unit, issues, D(2023, 12, 1), last, "TK")
     # Before the campaign (not counted) and negative conduct (not corruption).
     for code in ("QB", "DNG", "KT"):
@@ -642,7 +655,7 @@ NGHE_AN_ISSUES = [
 ]
 
 
-def _nghe_an(rng: random.Random) -> None:
+def _nghe_an(rng: random.Random, today: dt.date) -> None:
     nghe_an = Unit.objects.get(code="NA-BNCTU")
     for department, detected_on, own, field, title in NGHE_AN_CASES:
         _case(
@@ -655,7 +668,7 @@ def _nghe_an(rng: random.Random) -> None:
             detection=Detection.SELF if own else Detection.PETITION,
             public_concern=True,
             monitoring=MonitoringLevel.PROVINCIAL_STEERING,
-            events=_progress(rng, detected_on, D(2026, 11, 2)),
+            events=_progress(rng, detected_on, today),
             documents=["06-KH/BNCTU"],
         )
     _case(
@@ -707,13 +720,60 @@ def _quang_binh_districts() -> None:
         )
 
 
-def load(out: Any) -> None:
+def _current(today: dt.date) -> None:
+    """The current year's cases of the cluster's committees open on the load day: detected in
+    the months before it, moving through their first stages (seeded by the year, so a load
+    later in the same year finds them)."""
+    rng = random.Random(f"cases/{today.year}")
+    start = max(D(today.year, 1, 1), today - dt.timedelta(days=330))
+    end = today - dt.timedelta(days=20)
+    for code in CLUSTER_MIDTERM:
+        unit = Unit.objects.filter(code=f"{code}-BNCTU").first()
+        if unit is None or (unit.valid_to is not None and unit.valid_to < today):
+            continue
+        _province_cases(rng, unit, 2, start, max(start, end), f"HT{today.year}", today)
+
+
+STALLED_IDLE = 3  # running cases left without news on the load day (besides the suspended)
+
+
+def _keep_moving(today: dt.date) -> None:
+    """Running cases have recent news: each case that would be stalled on the load day for want
+    of an event gets a progress update at its stage in the weeks before (through the service,
+    audited), except a handful left really stalled, with the reason the registry gives (no news
+    for months, or a suspension awaiting an assessment or guidance). A second load on the same
+    day finds nothing to update."""
+    from noichinh.cases import services
+    from noichinh.cases.rules import stalled_q
+
+    stalled = Case.objects.filter(stalled_q(today)).exclude(stage=Stage.CLOSED)
+    idle = sorted(stalled.filter(suspended_since__isnull=True), key=lambda c: (c.title, c.pk))
+    rng = random.Random(f"stalled/{today.isoformat()}")
+    kept = set(rng.sample(range(len(idle)), min(STALLED_IDLE, len(idle))))
+    for index, case in enumerate(idle):
+        if index in kept:
+            continue
+        days = random.Random(f"{today.isoformat()}/{case.title}").randint(3, 45)
+        services.case_record_event(
+            user=SYSTEM,
+            case=case,
+            occurred_on=max(today - dt.timedelta(days=days), case.last_event_on or today),
+            stage=case.stage,
+            description="Cập nhật tiến độ theo báo cáo của cơ quan tiến hành tố tụng.",
+        )
+        _Counter.new += 1
+
+
+def load(out: Any, today: dt.date | None = None) -> None:
     _Counter.new = 0
+    today = today or timezone.localdate()
     rng = random.Random(2023)
     _central()
-    _cluster(rng)
-    _nghe_an(rng)
+    _cluster(rng, today)
+    _nghe_an(rng, today)
     _quang_binh_districts()
+    _current(today)
+    _keep_moving(today)
     out.write(
         f"cases: {Case.objects.count()} cases and matters, {CaseEvent.objects.count()} events, "
         f"{CaseSuspension.objects.count()} suspensions, {SecurityIssue.objects.count()} "

@@ -1,10 +1,18 @@
 """Demo petitions: about 3,000 across the demo provinces, Quảng Bình's district working groups
-and Nghệ An's departments, received from 1/1/2023 to 30/9/2026, so that every period has a
-same period last year. Land-compensation complaints dominate; denunciations carry protected
-identities; the district groups of Quảng Bình resolved many petitions late in the first nine
-months of 2024 (their nine-month briefing noted it); some petitions are still open and overdue.
+and Nghệ An's departments, in two layers:
 
-Deterministic (seeded random) and idempotent: each petition has a register number
+- the history, received from 1/1/2023 to 31/12/2025, fixed whatever the day the demo is loaded
+  (the district groups of Quảng Bình resolved many petitions late in the first nine months of
+  2024, as their nine-month briefing noted);
+- the current flow, received by the units open on the load day (`today`) from 1/1/2026 (at most
+  two years back) to that day, so that the current period and its same period last year are
+  populated: accepted, resolved on time, some late, a few overdue today, a few due within five
+  days and a few awaiting classification (the specialist's queue).
+
+Land-compensation complaints dominate; denunciations carry protected identities.
+
+Deterministic for a given load day (seeded random: the history's draws never depend on the
+day, the current flow's seed is the day) and idempotent: each petition has a register number
 `<unit code>/<year>/<n>`; existing numbers are skipped, so a second run creates nothing. The
 generated bulk is written with bulk_create (one audit entry per batch, naming the batch); a few
 story petitions go through the services and carry their full history."""
@@ -15,13 +23,15 @@ import datetime as dt
 import random
 from typing import Any
 
+from django.utils import timezone
+
 from noichinh.core.audit import audit_record
 from noichinh.core.models import AuditAction
 from noichinh.core.scoping import SYSTEM
 from noichinh.core.text import fold
 from noichinh.units.models import Unit
 
-from . import services
+from . import aggregates, services
 from .choices import (
     OUTCOMES_BY_KIND,
     Channel,
@@ -37,7 +47,8 @@ from .resources import PetitionResource
 
 D = dt.date
 FIRST_DAY = D(2023, 1, 1)
-LAST_DAY = D(2026, 9, 30)
+HISTORY_END = D(2025, 12, 31)  # the last day of the fixed history; the current flow follows
+LIVE_YEARS = 2  # the current flow covers at most this many years before the load day
 SEED = 20240930
 BATCH = 500
 
@@ -59,7 +70,7 @@ PROVINCES = [
 ]
 QB_DISTRICTS = ["QB-DH", "QB-BD", "QB-MH", "QB-TH", "QB-QT", "QB-BT", "QB-QN", "QB-LT"]
 NA_DEPARTMENTS = ["NA-VP", "NA-P1", "NA-P2", "NA-P3"]
-# Petitions per unit over the whole demo period.
+# Petitions per unit over the history (2023-2025); the current flow keeps a third a year.
 VOLUME = {
     **{f"{c}-BNCTU": 110 for c in PROVINCES},
     "NA-BNCTU": 200,
@@ -211,16 +222,18 @@ def _person(rng: random.Random) -> tuple[str, str, str]:
 
 
 def _sessions(
-    units: dict[str, Unit], rng: random.Random
+    units: dict[str, Unit], today: dt.date
 ) -> dict[tuple[int, int, int], ReceptionSession]:
-    """A citizen reception session per unit on the 15th of each month it was in force."""
+    """A citizen reception session per unit on the 15th of each month it was in force, to the
+    load day. Each session's draws are seeded by its unit and month, whatever the load day."""
     existing = {(s.unit_id, s.held_on) for s in ReceptionSession.objects.all()}
     new = []
     for unit in units.values():
         day = D(2023, 1, 15)
-        while day <= LAST_DAY:
+        while day <= today:
             in_force = unit.valid_from <= day and (unit.valid_to is None or day <= unit.valid_to)
             if in_force and (unit.pk, day) not in existing:
+                rng = random.Random(f"{SEED + 1}/{unit.code}/{day.isoformat()}")
                 new.append(
                     ReceptionSession(
                         unit=unit,
@@ -247,85 +260,113 @@ def _sessions(
     return {(s.unit_id, s.held_on.year, s.held_on.month): s for s in ReceptionSession.objects.all()}
 
 
+def _describe(
+    unit: Unit,
+    reference: str,
+    received: dt.date,
+    rng: random.Random,
+    sessions: dict[tuple[int, int, int], ReceptionSession],
+    people: list[tuple[str, str, str]],
+) -> Petition:
+    """A new petition as received: who wrote, about what, by which channel (all drawn)."""
+    kind, field = _kind_field(rng)
+    template = rng.choice(SUBJECTS[field])
+    commune = rng.choice(COMMUNES)
+    subject = template.format(p=rng.choice(PROJECTS), c=commune)
+    if kind == PetitionKind.DENUNCIATION and not subject.startswith("Tố cáo"):
+        subject = "Tố cáo " + subject[0].lower() + subject[1:]
+    # About one petitioner in six writes again about the same matter.
+    if people and rng.random() < 0.15:
+        name, address, identity = rng.choice(people)
+    else:
+        name, address, identity = _person(rng)
+        people.append((name, address, identity))
+    channel = _pick(
+        rng,
+        {Channel.IN_PERSON: 30, Channel.POST: 35, Channel.FORWARDED: 20, Channel.ONLINE: 15},
+    )
+    complexity = _pick(
+        rng, {Complexity.NORMAL: 80, Complexity.COMPLEX: 15, Complexity.VERY_COMPLEX: 5}
+    )
+    petition = Petition(
+        unit=unit,
+        reference=reference,
+        received_on=received,
+        channel=channel,
+        kind=kind,
+        complaint_round=(
+            (ComplaintRound.SECOND if rng.random() < 0.15 else ComplaintRound.FIRST)
+            if kind == PetitionKind.COMPLAINT
+            else ""
+        ),
+        field=field,
+        subject=subject,
+        summary=f"Công dân trình bày: {subject.lower()}. Đề nghị cơ quan có thẩm quyền "
+        "xem xét, giải quyết theo quy định.",
+        petitioner_name=name,
+        petitioner_address=address,
+        petitioner_id_number=identity,
+        accused=rng.choice(ACCUSED).format(c=commune),
+        complexity=complexity,
+        remote_area=unit.code in ("QB-MH", "QB-TH", "KT-BNCTU", "DNO-BNCTU") and rng.random() < 0.5,
+    )
+    petition.petitioner_key = fold(name)
+    if channel == Channel.IN_PERSON:
+        petition.session = sessions.get((unit.pk, received.year, received.month))
+    return petition
+
+
 def _generate(
     unit: Unit,
-    count: int,
+    days: list[dt.date],
     rng: random.Random,
     holidays: frozenset[dt.date],
     sessions: dict[tuple[int, int, int], ReceptionSession],
     people: list[tuple[str, str, str]],
+    *,
+    horizon: dt.date,
+    live: bool,
+    first_seq: int = 1,
 ) -> list[tuple[Petition, list[int]]]:
-    start = max(FIRST_DAY, unit.valid_from)
-    end = min(LAST_DAY, (unit.valid_to - dt.timedelta(days=60)) if unit.valid_to else LAST_DAY)
+    """The petitions received on `days`, each with its fate drawn in full (the draws never
+    depend on the horizon), then seen as it stands on `horizon` (the load day, or the day the
+    unit closed): what happened after it has not happened yet."""
     district = unit.code in QB_DISTRICTS
-    days = sorted(_date_between(rng, start, end) for _ in range(count))
     result = []
-    for seq, received in enumerate(days, start=1):
-        kind, field = _kind_field(rng)
-        template = rng.choice(SUBJECTS[field])
-        commune = rng.choice(COMMUNES)
-        subject = template.format(p=rng.choice(PROJECTS), c=commune)
-        if kind == PetitionKind.DENUNCIATION and not subject.startswith("Tố cáo"):
-            subject = "Tố cáo " + subject[0].lower() + subject[1:]
-        # About one petitioner in six writes again about the same matter.
-        if people and rng.random() < 0.15:
-            name, address, identity = rng.choice(people)
-        else:
-            name, address, identity = _person(rng)
-            people.append((name, address, identity))
-        channel = _pick(
-            rng,
-            {Channel.IN_PERSON: 30, Channel.POST: 35, Channel.FORWARDED: 20, Channel.ONLINE: 15},
+    for seq, received in enumerate(days, start=first_seq):
+        petition = _describe(
+            unit, f"{unit.code}/{received.year}/{seq:04d}", received, rng, sessions, people
         )
-        complexity = _pick(
-            rng, {Complexity.NORMAL: 80, Complexity.COMPLEX: 15, Complexity.VERY_COMPLEX: 5}
-        )
-        petition = Petition(
-            unit=unit,
-            reference=f"{unit.code}/{received.year}/{seq:04d}",
-            received_on=received,
-            channel=channel,
-            kind=kind,
-            complaint_round=(
-                (ComplaintRound.SECOND if rng.random() < 0.15 else ComplaintRound.FIRST)
-                if kind == PetitionKind.COMPLAINT
-                else ""
-            ),
-            field=field,
-            subject=subject,
-            summary=f"Công dân trình bày: {subject.lower()}. Đề nghị cơ quan có thẩm quyền "
-            "xem xét, giải quyết theo quy định.",
-            petitioner_name=name,
-            petitioner_address=address,
-            petitioner_id_number=identity,
-            accused=rng.choice(ACCUSED).format(c=commune),
-            complexity=complexity,
-            remote_area=unit.code in ("QB-MH", "QB-TH", "KT-BNCTU", "DNO-BNCTU")
-            and rng.random() < 0.5,
-        )
-        petition.petitioner_key = fold(name)
-        if channel == Channel.IN_PERSON:
-            petition.session = sessions.get((unit.pk, received.year, received.month))
+        kind, complexity = petition.kind, petition.complexity
         classify_due, _ = services.compute_deadlines(petition, holidays)
         petition.classify_due_on = classify_due
-        extensions: list[int] = []
-        last_day = min(LAST_DAY, unit.valid_to or LAST_DAY)
+        # The whole fate, drawn in a fixed order.
         classified = received + dt.timedelta(days=rng.randint(1, 12))
-        if classified > last_day:
-            result.append((petition, extensions))  # still waiting to be classified
-            continue
         decision = _pick(
             rng, {"accept": 62, "forward": 14, "guide": 10, "reject": 6, "duplicate": 3, "wait": 5}
         )
-        if decision == "wait" and received < D(2026, 6, 1):
-            decision = "accept"
-        if decision == "wait":
-            result.append((petition, extensions))
+        forward_to = "Thanh tra tỉnh" if rng.random() < 0.5 else "UBND huyện"
+        extend = rng.random() < 0.6
+        second_extension = rng.choice([15, 30])
+        late = rng.random()
+        late_by = rng.randint(3, 60)
+        in_time = rng.random()
+        answered_after = rng.randint(5, 40)
+        stuck = rng.random() < 0.03 and live
+        outcome = rng.choice(OUTCOMES_BY_KIND[PetitionKind(kind)])
+        follow_up = _pick(rng, {FollowUp.DONE: 70, FollowUp.IN_PROGRESS: 20, FollowUp.NOT_DONE: 10})
+        extensions: list[int] = []
+        # A few recent petitions await the petitioner's additional documents.
+        waiting = decision == "wait" and live and received >= horizon - dt.timedelta(days=45)
+        if classified > horizon or waiting:
+            result.append((petition, extensions))  # still waiting to be classified
             continue
+        if decision == "wait":
+            decision = "accept"
         petition.classified_on = classified
         if decision == "forward":
             petition.status = PetitionStatus.FORWARDED
-            petition.forwarded_to = "Thanh tra tỉnh" if rng.random() < 0.5 else "UBND huyện"
+            petition.forwarded_to = forward_to
         elif decision == "guide":
             petition.status = PetitionStatus.GUIDED
             petition.route_note = "Hướng dẫn công dân gửi đơn đến cơ quan có thẩm quyền."
@@ -338,39 +379,125 @@ def _generate(
         else:
             petition.status = PetitionStatus.ACCEPTED
             petition.accepted_on = classified
-            if (
-                kind == PetitionKind.DENUNCIATION
-                and complexity != Complexity.NORMAL
-                and rng.random() < 0.6
-            ):
-                extensions = (
-                    [30] if complexity == Complexity.COMPLEX else [30, rng.choice([15, 30])]
-                )
+            if kind == PetitionKind.DENUNCIATION and complexity != Complexity.NORMAL and extend:
+                extensions = [30] if complexity == Complexity.COMPLEX else [30, second_extension]
+                # an extension is decided 25 days after the acceptance (then every 20 days)
+                last_decision = classified + dt.timedelta(days=25 + 20 * (len(extensions) - 1))
+                if last_decision > horizon:
+                    extensions = []
             _, resolve_due = services.compute_deadlines(petition, holidays, extensions)
             petition.resolve_due_on = resolve_due
             if resolve_due is None:
                 # Recommendations and feedback: no statutory limit; answered within weeks.
-                resolved = classified + dt.timedelta(days=rng.randint(5, 40))
+                resolved = classified + dt.timedelta(days=answered_after)
             else:
                 late_share = 0.12
                 if district and LATE_WINDOW[0] <= resolve_due <= LATE_WINDOW[1]:
                     late_share = 0.45
-                span = (resolve_due - classified).days
-                if rng.random() < late_share:
-                    resolved = resolve_due + dt.timedelta(days=rng.randint(3, 60))
+                span = max((resolve_due - classified).days, 1)
+                if late < late_share:
+                    resolved = resolve_due + dt.timedelta(days=late_by)
                 else:
-                    resolved = classified + dt.timedelta(days=rng.randint(max(span // 3, 1), span))
-            stuck = rng.random() < 0.06 and unit.valid_to is None
-            if resolved <= last_day and not stuck:
+                    shortest = max(span // 3, 1)
+                    resolved = classified + dt.timedelta(
+                        days=shortest + int(in_time * (span - shortest + 1))
+                    )
+            if unit.valid_to is not None and resolved > unit.valid_to:
+                # a unit that closed settled its open petitions before its last day
+                resolved = max(unit.valid_to, classified)
+            # a few recent petitions stall past their deadline (overdue on the load day)
+            stuck = stuck and received >= horizon - dt.timedelta(days=180)
+            if resolved <= horizon and not stuck:
                 petition.status = PetitionStatus.RESOLVED
                 petition.resolved_on = resolved
-                petition.outcome = rng.choice(OUTCOMES_BY_KIND[PetitionKind(kind)])
+                petition.outcome = outcome
                 petition.resolution_note = "Đã ban hành quyết định/kết luận giải quyết."
-                if resolved < D(2026, 6, 1):
-                    petition.follow_up = _pick(
-                        rng, {FollowUp.DONE: 70, FollowUp.IN_PROGRESS: 20, FollowUp.NOT_DONE: 10}
-                    )
+                # The follow-up of a decision is known some months later.
+                if resolved <= horizon - dt.timedelta(days=120):
+                    petition.follow_up = follow_up
         result.append((petition, extensions))
+    return result
+
+
+def _history_days(unit: Unit, count: int, rng: random.Random) -> list[dt.date]:
+    start = max(FIRST_DAY, unit.valid_from)
+    end = (unit.valid_to - dt.timedelta(days=60)) if unit.valid_to else HISTORY_END
+    end = min(HISTORY_END, end)
+    return sorted(_date_between(rng, start, end) for _ in range(count))
+
+
+def live_window(today: dt.date) -> tuple[dt.date, dt.date]:
+    """The current flow's first and last day of receipt for a demo loaded on `today`."""
+    start = max(HISTORY_END + dt.timedelta(days=1), today - dt.timedelta(days=365 * LIVE_YEARS))
+    return start, today
+
+
+def _live(
+    units: dict[str, Unit],
+    today: dt.date,
+    holidays: frozenset[dt.date],
+    sessions: dict[tuple[int, int, int], ReceptionSession],
+    people: list[tuple[str, str, str]],
+) -> list[tuple[Petition, list[int]]]:
+    """The current flow of the units open on `today`, then each unit's queue: two petitions due
+    within five days, one overdue and one awaiting classification, whatever the draws gave."""
+    rng = random.Random(f"{SEED}/{today.isoformat()}")
+    start, end = live_window(today)
+    result: list[tuple[Petition, list[int]]] = []
+    for code in sorted(VOLUME):
+        unit = units.get(code)
+        if unit is None or (unit.valid_to is not None and unit.valid_to < today):
+            continue
+        first = max(start, unit.valid_from)
+        if first > end:
+            continue
+        count = round(VOLUME[code] / 3 * ((end - first).days + 1) / 365)
+        days = sorted(_date_between(rng, first, end) for _ in range(count))
+        flow = _generate(unit, days, rng, holidays, sessions, people, horizon=today, live=True)
+        result += flow
+        result += _queue(unit, today, rng, holidays, sessions, people, len(flow) + 1)
+    return result
+
+
+def _queue(
+    unit: Unit,
+    today: dt.date,
+    rng: random.Random,
+    holidays: frozenset[dt.date],
+    sessions: dict[tuple[int, int, int], ReceptionSession],
+    people: list[tuple[str, str, str]],
+    seq: int,
+) -> list[tuple[Petition, list[int]]]:
+    """Accepted petitions whose deadline falls where the specialist's queue needs one (two due
+    within five days, one overdue), and one awaiting classification: accepted as far back as
+    the law's time limit puts the deadline in that window."""
+    result: list[tuple[Petition, list[int]]] = []
+    for first, last in [(1, 5), (1, 5), (-30, -3), (None, None)]:
+        petition = _describe(unit, "", today - dt.timedelta(days=2), rng, sessions, people)
+        if first is not None and last is not None:
+            if petition.kind not in (PetitionKind.COMPLAINT, PetitionKind.DENUNCIATION):
+                petition.kind, petition.field = PetitionKind.COMPLAINT, PetitionField.LAND
+                petition.complaint_round = ComplaintRound.FIRST
+            for back in range(1, 200):
+                accepted = today - dt.timedelta(days=back)
+                petition.received_on = accepted - dt.timedelta(days=5)
+                petition.accepted_on = petition.classified_on = accepted
+                _, due = services.compute_deadlines(petition, holidays)
+                if due is not None and first <= (due - today).days <= last:
+                    break
+            petition.status = PetitionStatus.ACCEPTED
+        received = petition.received_on
+        petition.reference = f"{unit.code}/{received.year}/H{seq:03d}"
+        seq += 1
+        petition.session = (
+            sessions.get((unit.pk, received.year, received.month))
+            if petition.channel == Channel.IN_PERSON
+            else None
+        )
+        petition.classify_due_on, petition.resolve_due_on = services.compute_deadlines(
+            petition, holidays
+        )
+        result.append((petition, []))
     return result
 
 
@@ -426,18 +553,25 @@ def _story(holidays: frozenset[dt.date]) -> None:
     _Counter.new += 2
 
 
-def load(out: Any) -> None:
+def load(out: Any, today: dt.date | None = None) -> None:
     _Counter.new = 0
+    today = today or timezone.localdate()
     rng = random.Random(SEED)
     holidays = services.holiday_set()
     units = {u.code: u for u in Unit.objects.filter(code__in=list(VOLUME))}
-    sessions = _sessions(units, random.Random(SEED + 1))
+    sessions = _sessions(units, today)
     existing = set(Petition.objects.values_list("reference", flat=True))
     people: list[tuple[str, str, str]] = []
     generated: list[tuple[Petition, list[int]]] = []
     for code in sorted(VOLUME):
         if code in units:
-            generated += _generate(units[code], VOLUME[code], rng, holidays, sessions, people)
+            unit = units[code]
+            days = _history_days(unit, VOLUME[code], rng)
+            horizon = min(today, unit.valid_to or today)
+            generated += _generate(
+                unit, days, rng, holidays, sessions, people, horizon=horizon, live=False
+            )
+    generated += _live(units, today, holidays, sessions, people)
     new = [(p, e) for p, e in generated if p.reference not in existing]
     for start in range(0, len(new), BATCH):
         chunk = new[start : start + BATCH]
@@ -466,6 +600,8 @@ def load(out: Any) -> None:
         )
         _Counter.new += len(chunk)
     _story(holidays)
+    # The rows above were bulk-created (no signal): count them into the kept aggregate.
+    aggregates.rebuild()
     total = Petition.objects.count()
     overdue = Petition.objects.filter(
         status__in=[PetitionStatus.RECEIVED, PetitionStatus.ACCEPTED]

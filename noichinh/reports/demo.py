@@ -17,7 +17,10 @@
 Where the case registry holds the count, the figure is derived: "TN-PH" (cases and matters of
 corruption and negative conduct detected) is pre-filled from `cases.all`, so the two cases of
 the nine-month briefing are the registry's (Bố Trạch and Quảng Ninh, noichinh/cases/demo.py),
-never typed. Every other figure is entered by hand. Idempotent: each record is looked up by its
+never typed. Every other figure is entered by hand. From 2025 the quarterly form runs to the load
+day (`today`): every ended quarter approved from the units in force at its end, the last ended
+one partly reported (approved, submitted, draft, one missing); the form of a closed unit is
+made inactive. Idempotent: each record is looked up by its
 natural key first; an existing report is left as it is."""
 
 from __future__ import annotations
@@ -28,10 +31,11 @@ from typing import Any
 
 from django.utils import timezone
 
+from noichinh.core.audit import snapshot
 from noichinh.core.comparisons import Polarity
 from noichinh.core.periods import Period
 from noichinh.core.scoping import SYSTEM
-from noichinh.core.services import object_create
+from noichinh.core.services import object_create, object_update
 from noichinh.units.models import Unit
 
 from . import services
@@ -239,6 +243,7 @@ def _report(
     *,
     late_days: int = 0,
     status: str = Status.APPROVED,
+    today: dt.date | None = None,
 ) -> None:
     if Submission.objects.filter(form=form, period=period.code, unit=unit).exists():
         return
@@ -253,7 +258,11 @@ def _report(
         return
     due = form.due_on(period)
     sent = due + dt.timedelta(days=late_days) if late_days else due - dt.timedelta(days=2)
+    if today is not None:
+        sent = min(sent, today - dt.timedelta(days=1))
     services.submission_submit(user=SYSTEM, submission=submission, at=_at(sent))
+    if status == Status.SUBMITTED:
+        return
     if status == Status.RETURNED:
         services.submission_return(
             user=SYSTEM,
@@ -261,9 +270,10 @@ def _report(
             reason="Đề nghị bổ sung số liệu tin báo, tố giác tội phạm của các huyện.",
         )
     elif status == Status.APPROVED:
-        services.submission_approve(
-            user=SYSTEM, submission=submission, at=_at(sent + dt.timedelta(days=2), 15)
-        )
+        approved = sent + dt.timedelta(days=2)
+        if today is not None:
+            approved = min(approved, today)
+        services.submission_approve(user=SYSTEM, submission=submission, at=_at(approved, 15))
 
 
 def _quang_binh(indicators: dict[str, Indicator]) -> ReportForm:
@@ -344,11 +354,73 @@ def _quarterly(indicators: dict[str, Indicator]) -> ReportForm:
     return form
 
 
-def load(out: Any) -> None:
+def _quarter_figures(period: Period, unit: Unit) -> dict[str, int]:
+    growth = 1.07 ** (period.year - 2023)
+    season = (0.9, 1.0, 1.05, 1.15)[period.index - 1]
+    scale = QUARTERLY_UNITS[unit.code] * growth * season
+    figures = {code: round(base * scale / 4) for code, base in QUARTERLY_BASE.items()}
+    figures["TP-GQ"] = min(figures["TP-GQ"], figures["TP-TL"])
+    return figures
+
+
+# The last ended quarter on the load day: who has reported (the others are missing).
+CURRENT_STATUS: dict[str, str] = {
+    "HN-BNCTU": Status.APPROVED,
+    "TTH-BNCTU": Status.SUBMITTED,
+    "NA-BNCTU": Status.DRAFT,
+}  # Quảng Trị (with Quảng Bình since 1/7/2025) has not opened its report yet
+
+
+def _current(form: ReportForm, indicators: dict[str, Indicator], today: dt.date) -> None:
+    """The quarterly form from 2025 to the load day: every quarter ended before the last one
+    approved, from the units in force at its end (Quảng Bình to Q2/2025, then Quảng Trị for
+    both); the last ended quarter (the one being reported on) partly in: approved, submitted
+    and draft reports, one missing. Nothing is asked of a unit closed before the period."""
+    from . import selectors
+
+    last = Period.last_ended(PeriodKind.QUARTER, today)
+    period = Period.quarter(2025, 1)
+    while period.end <= last.end:
+        tree = selectors.tree_on(period.end)
+        for unit_id in selectors.expected_units(form, tree):
+            unit = tree.units[unit_id]
+            if unit.code not in QUARTERLY_UNITS:
+                continue
+            status: str = Status.APPROVED
+            if period.code == last.code:
+                status = CURRENT_STATUS.get(unit.code, "")
+                if not status:
+                    continue
+            _report(
+                form,
+                period,
+                unit,
+                _quarter_figures(period, unit),
+                indicators,
+                status=status,
+                today=today,
+            )
+        period = Period.quarter(period.year + period.index // 4, period.index % 4 + 1)
+
+
+def _retire(today: dt.date) -> None:
+    """A form whose owner has closed (Quảng Bình's nine-month briefing form, its committee and
+    district groups closed on 30/6/2025) is no longer asked for (through the audited update)."""
+    for form in ReportForm.objects.filter(active=True, unit__valid_to__lt=today):
+        before = snapshot(form)
+        form.active = False
+        object_update(user=SYSTEM, instance=form, before=before)
+        _Counter.new += 1
+
+
+def load(out: Any, today: dt.date | None = None) -> None:
     _Counter.new = 0
+    today = today or timezone.localdate()
     indicators = _indicators(_unit("BNCTW"))
     _quang_binh(indicators)
-    _quarterly(indicators)
+    quarterly = _quarterly(indicators)
+    _current(quarterly, indicators, today)
+    _retire(today)
     out.write(
         f"reports: {ReportForm.objects.count()} forms, {Indicator.objects.count()} indicators, "
         f"{Submission.objects.count()} unit reports ({_Counter.new} new records)"

@@ -10,6 +10,11 @@
   8 district working groups (8/8), limitations and six key tasks; it cites guidance 01-HD/BNCTU
   as of 9/5/2023 and 29/5/2023, which the registry flags.
 
+On the load day (`today`), the tasks the source reports left open are completed on their days
+(through `services.task_complete`; Nghệ An's monthly report series runs to that day), and the
+units open that day have current tasks due around it: a few overdue, a few due within the week,
+some later and some done.
+
 Idempotent: each record is looked up by its natural key first and created only if missing."""
 
 from __future__ import annotations
@@ -17,6 +22,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from typing import Any
+
+from django.utils import timezone
 
 from noichinh.core.handover import ever_held_by_q
 from noichinh.core.scoping import SYSTEM
@@ -365,12 +372,185 @@ def _quang_binh_briefing() -> None:
         )
 
 
-def load(out: Any) -> None:
+# The history's open tasks, as they ended: (title start, completed so many days from the due
+# date). The 2023-2024 tasks were done long before any load day; one was done late.
+HISTORY_DONE: list[tuple[str, int]] = [
+    ("Chuẩn bị nội dung Phiên họp thứ 24", -5),
+    ("Hoàn thiện Quy định của Bộ Chính trị", -3),
+    ("Đẩy nhanh tiến độ 02 đề án", 18),
+    ("Theo dõi, đôn đốc các vụ án, vụ việc thuộc diện", -1),
+    ("Theo dõi, tham mưu xử lý các vụ việc tập trung đông người", -2),
+    ("Triển khai Kế hoạch số 06-KH/BNCTU", -6),
+    ("Sơ kết 6 tháng thực hiện chương trình công tác", -1),
+    ("Hướng dẫn các phòng đăng ký chỉ tiêu thi đua năm 2024", 9),
+    *[
+        (title[:60], -4 if number != 4 else 12)
+        for number, (title, _d) in enumerate(QB_KEY_TASKS, start=1)
+    ],
+]
+
+
+def _close_history(today: dt.date) -> None:
+    """The 2023-2024 tasks still open in the source reports are completed (through the service,
+    audited) on their day, so that no task of 2023 is overdue years later and none of a unit
+    closed in 2025 stays open. The monthly report series of Nghệ An runs to the load day: each
+    month's report done a few days before its deadline, the current month's still to do."""
+    from . import services
+
+    for start, offset in HISTORY_DONE:
+        for task in Task.objects.filter(title__startswith=start, status=TaskStatus.OPEN):
+            if task.due_on is None or task.due_on + dt.timedelta(days=offset) > today:
+                continue
+            services.task_complete(
+                user=SYSTEM, task=task, completed_on=task.due_on + dt.timedelta(days=offset)
+            )
+            _Counter.new += 1
+    monthly = "Báo cáo kết quả công tác nội chính, phòng, chống tham nhũng, tiêu cực hằng tháng"
+    current = Task.objects.filter(title=monthly, status=TaskStatus.OPEN).order_by("due_on").first()
+    while current is not None and current.due_on is not None and current.due_on < today:
+        following = services.task_complete(
+            user=SYSTEM, task=current, completed_on=current.due_on - dt.timedelta(days=3)
+        )
+        _Counter.new += 2
+        current = following if following is not None and not following.done else None
+
+
+def _quarter(day: dt.date) -> str:
+    return ("I", "II", "III", "IV")[(day.month - 1) // 3]
+
+
+def _current(today: dt.date) -> None:
+    """The current work of the units open on the load day: tasks due around it (a few
+    overdue, a few due within the week, some later, and some done, on time or late)."""
+    period = f"quý {_quarter(today)}/{today.year}"
+    month = f"tháng {today.month}/{today.year}"
+    # (unit, title, deadline from today, completed from today or None, progress, co-units)
+    work: list[tuple[str, str, int, int | None, int, list[str]]] = [
+        (
+            "BNCTW",
+            "Chuẩn bị nội dung phiên họp Ban Chỉ đạo Trung ương về phòng, chống tham nhũng, "
+            f"tiêu cực {period}",
+            4,
+            None,
+            70,
+            [],
+        ),
+        (
+            "BNCTW",
+            f"Tổng hợp báo cáo kết quả công tác phòng, chống tham nhũng, tiêu cực {month}",
+            2,
+            None,
+            50,
+            [],
+        ),
+        (
+            "BNCTW",
+            "Đôn đốc các Ban Chỉ đạo cấp tỉnh báo cáo tiến độ xử lý các vụ án, vụ việc thuộc "
+            f"diện theo dõi, chỉ đạo ({period})",
+            -9,
+            None,
+            40,
+            ["QT-BNCTU", "NA-BNCTU", "DNG-BNCTU"],
+        ),
+        (
+            "BNCTW",
+            "Hoàn thiện đề án mô hình cơ quan chuyên trách chống tham nhũng, tiêu cực "
+            f"({today.year})",
+            45,
+            None,
+            30,
+            [],
+        ),
+        (
+            "BNCTW",
+            f"Hướng dẫn các Ban Nội chính tỉnh ủy, thành ủy báo cáo số liệu {period}",
+            -35,
+            -38,
+            100,
+            [],
+        ),
+        (
+            "NA-BNCTU",
+            "Tham mưu Ban Thường vụ Tỉnh ủy chỉ đạo giải quyết dứt điểm các vụ khiếu kiện đông "
+            f"người về bồi thường, giải phóng mặt bằng ({period})",
+            -16,
+            None,
+            60,
+            ["NA-P1", "NA-P3"],
+        ),
+        (
+            "NA-BNCTU",
+            f"Báo cáo kết quả công tác nội chính {period} gửi Ban Nội chính Trung ương",
+            3,
+            None,
+            80,
+            ["NA-P1", "NA-P2", "NA-P3"],
+        ),
+        (
+            "NA-BNCTU",
+            f"Kiểm tra việc thực hiện kết luận giao ban {month} tại các phòng",
+            -50,
+            -44,
+            100,
+            ["NA-P2"],
+        ),
+        (
+            "QT-BNCTU",
+            "Theo dõi, đôn đốc thi hành án dân sự về tiền trên địa bàn tỉnh sau hợp nhất "
+            f"({period})",
+            -6,
+            None,
+            50,
+            [],
+        ),
+        (
+            "QT-BNCTU",
+            f"Chuẩn bị hội nghị giao ban công tác nội chính {period}",
+            5,
+            None,
+            40,
+            [],
+        ),
+        (
+            "QT-BNCTU",
+            f"Rà soát hồ sơ vụ án, vụ việc, đơn thư tiếp nhận sau hợp nhất ({period})",
+            -20,
+            -24,
+            100,
+            [],
+        ),
+        (
+            "DNG-BNCTU",
+            f"Tham mưu xử lý các vụ việc phức tạp về an ninh, trật tự {period}",
+            12,
+            None,
+            30,
+            [],
+        ),
+    ]
+    open_units = set(Unit.objects.active_on(today).values_list("code", flat=True))
+    for code, title, due_in, done_in, progress, co_units in work:
+        if code not in open_units:
+            continue
+        _task(
+            code,
+            title,
+            due_on=today + dt.timedelta(days=due_in),
+            completed_on=today + dt.timedelta(days=done_in) if done_in is not None else None,
+            progress=progress,
+            co_units=[c for c in co_units if c in open_units],
+        )
+
+
+def load(out: Any, today: dt.date | None = None) -> None:
     _Counter.new = 0
+    today = today or timezone.localdate()
     _central_review()
     _national_briefing()
     _quang_binh_briefing()
     _projects()
+    _close_history(today)
+    _current(today)
     out.write(
         f"work: {Meeting.objects.count()} meetings, {Task.objects.count()} tasks, "
         f"{Project.objects.count()} projects ({_Counter.new} new records)"
