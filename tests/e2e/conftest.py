@@ -3,15 +3,15 @@ server, with the demo data loaded. Without /usr/bin/chromium every test here is 
 
 from __future__ import annotations
 
-import io
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import Browser, BrowserContext, Page, Response, sync_playwright
+
+from noichinh.core.demo_snapshot import load_demo
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking"]
@@ -52,8 +52,10 @@ def browser() -> Iterator[Browser]:
 
 @pytest.fixture
 def demo(transactional_db: None, live_server: Any) -> str:
-    """The demo data in the live server's database; returns the server's base URL."""
-    call_command("load_demo", stdout=io.StringIO())
+    """The demo data in the live server's database; returns the server's base URL. The rows
+    are committed (the server reads them) from the worker's copy of one real `load_demo`
+    (noichinh.core.demo_snapshot); pytest-django's flush removes them after the test."""
+    load_demo()
     return live_server.url
 
 
@@ -84,3 +86,36 @@ def log_in(page: Page) -> Callable[..., Response]:
         return navigation.value
 
     return sign_in
+
+
+# -- screenshots for reviewers (lane pagesb) ------------------------------------------------
+
+ARTIFACTS = HERE / "artifacts" / "screenshots"  # git-ignored; CI keeps it as an artifact
+SCREEN_WIDTHS = (1440, 768)
+
+
+@pytest.fixture
+def shoot(page: Page) -> Callable[[str], list[Path]]:
+    """`shoot(name)` saves the current page as a reviewer sees it: full-page PNGs at 1440 and
+    768 px, and as printed (print media at A4 width), in tests/e2e/artifacts/screenshots/."""
+
+    def save(name: str) -> list[Path]:
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        original = page.viewport_size or DESKTOP
+        saved = []
+        for width in SCREEN_WIDTHS:
+            page.set_viewport_size({"width": width, "height": 900})
+            path = ARTIFACTS / f"{name}-{width}.png"
+            page.screenshot(path=str(path), full_page=True)
+            saved.append(path)
+        # A4 at 96 dpi is 794 px wide; the print stylesheet applies.
+        page.set_viewport_size({"width": 794, "height": 1123})
+        page.emulate_media(media="print")
+        path = ARTIFACTS / f"{name}-print.png"
+        page.screenshot(path=str(path), full_page=True)
+        saved.append(path)
+        page.emulate_media(media="screen")
+        page.set_viewport_size(original)
+        return saved
+
+    return save

@@ -11,12 +11,12 @@ import re
 from urllib.parse import urlsplit
 
 import pytest
-from django.core.management import call_command
 from django.test import Client
 from openpyxl import load_workbook
 
 from noichinh.accounts.models import User
 from noichinh.core.counts import all_counts, count_value, records_url
+from noichinh.core.demo_snapshot import load_demo
 from noichinh.units.models import Unit
 
 D = dt.date
@@ -52,7 +52,7 @@ def _export_rows(client: Client, url: str) -> int:
 
 @pytest.mark.django_db
 def test_every_count_equals_the_records_its_number_links_to() -> None:
-    call_command("load_demo", stdout=io.StringIO())
+    load_demo()
     client = Client()
     client.force_login(User.objects.get(username="trunguong"))
     units = list(Unit.objects.filter(code__in=UNITS))
@@ -81,7 +81,7 @@ def test_every_count_equals_the_records_its_number_links_to() -> None:
 def test_a_past_figure_of_a_merged_committee_links_to_its_own_records_only() -> None:
     """Quảng Trị in 2023 is Quảng Trị alone; the same window read on today's tree includes
     Quảng Bình. The page, the list behind the number and its export agree in both readings."""
-    call_command("load_demo", stdout=io.StringIO())
+    load_demo()
     client = Client()
     client.force_login(User.objects.get(username="trunguong"))
     qt = Unit.objects.get(code="QT-BNCTU")
@@ -116,7 +116,7 @@ def test_the_cases_summary_reads_a_past_window_on_the_tree_of_its_day() -> None:
     """The cases summary of 2021-2023 shows Quảng Bình and Quảng Trị as the two committees
     they were, with the figures the campaign's midterm counts; a window ending today shows the
     merged committee."""
-    call_command("load_demo", stdout=io.StringIO())
+    load_demo()
     client = Client()
     client.force_login(User.objects.get(username="trunguong"))
     qt = Unit.objects.get(code="QT-BNCTU")

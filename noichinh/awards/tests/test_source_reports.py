@@ -14,21 +14,20 @@ table, the registrations), checking the Vietnamese text the pages show, not the 
 from __future__ import annotations
 
 import html
-import io
 import re
 
 import pytest
-from django.core.management import call_command
 from django.test import Client
 
 from noichinh.accounts.models import User
+from noichinh.core.demo_snapshot import load_demo
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def demo():
-    call_command("load_demo", stdout=io.StringIO())
+    load_demo()
 
 
 def _client(username: str) -> Client:

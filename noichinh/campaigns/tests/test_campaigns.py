@@ -8,7 +8,6 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.management import call_command
 from django.urls import reverse
 from docx import Document as WordDocument
 from openpyxl import load_workbook
@@ -17,6 +16,7 @@ from noichinh.campaigns import progress, services
 from noichinh.campaigns.models import Target, TargetChange, TargetRegistration
 from noichinh.campaigns.tests.test_resources import campaign_for, criterion_for, review_for
 from noichinh.cases.tests.test_resources import case_for
+from noichinh.core.demo_snapshot import load_demo
 from noichinh.core.models import AuditEntry
 from noichinh.core.permissions import Role
 from noichinh.core.testkit import build_tree, make_user
@@ -222,7 +222,7 @@ def test_cluster_scoring_ranking_and_totals_on_the_tree_of_the_cut_off(tree, set
 
 @pytest.mark.django_db
 def test_demo_cluster_midterm_is_115_4_and_216_7_percent(client) -> None:
-    call_command("load_demo", stdout=io.StringIO())
+    load_demo()
     cluster = Cluster.objects.get(code="CUM-III")
     registration = (
         TargetRegistration.objects.filter(unit__code="QB-BNCTU").select_related("campaign").get()
@@ -256,16 +256,16 @@ def test_demo_cluster_midterm_is_115_4_and_216_7_percent(client) -> None:
     client.force_login(User.objects.get(username="trunguong"))
     url = reverse("campaigns:cluster_review", args=[cluster.pk])
     page = client.get(url, {"review": midterm.pk})
-    assert "115,4 %" in page.content.decode() and "216,7 %" in page.content.decode()
+    assert "115,4\u00a0%" in page.content.decode() and "216,7\u00a0%" in page.content.decode()
     sheet = load_workbook(
         io.BytesIO(client.get(url, {"review": midterm.pk, "format": "xlsx"}).content)
     ).active
-    assert any(cell == "115,4 %" for row in sheet.iter_rows(values_only=True) for cell in row)
+    assert any(cell == "115,4\u00a0%" for row in sheet.iter_rows(values_only=True) for cell in row)
     word = WordDocument(
         io.BytesIO(client.get(url, {"review": midterm.pk, "format": "docx"}).content)
     )
     text = " ".join(cell.text for table in word.tables for row in table.rows for cell in row.cells)
-    assert "216,7 %" in text and "Quảng Bình" in text
+    assert "216,7\u00a0%" in text and "Quảng Bình" in text
     assert Unit.objects.get(code="QB-BNCTU").valid_to is not None  # merged since, still counted
 
 

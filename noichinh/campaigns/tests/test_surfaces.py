@@ -15,13 +15,13 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 import pytest
-from django.core.management import call_command
 from django.test import Client
 from openpyxl import load_workbook
 
 from noichinh.accounts.models import User
 from noichinh.awards.models import AwardReview
 from noichinh.campaigns.models import Review, TargetRegistration
+from noichinh.core.demo_snapshot import load_demo
 from noichinh.units.models import Cluster
 
 pytestmark = pytest.mark.django_db
@@ -163,7 +163,7 @@ def nomination_figures(client: Client, award_review: AwardReview, unit_id: int) 
     (nomination,) = [n for n in results if n["nominee_unit"] == unit_id]
     figures = {}
     for line in nomination["figures"].splitlines():
-        found = re.match(r"^(\S+)\. .*: ([\d.]+)/([\d.]+) \(([\d,]+) %\)$", line)
+        found = re.match(r"^(\S+)\. .*: ([\d.]+)/([\d.]+) \(([\d,]+)\s%\)$", line)
         assert found, line
         number, actual, target, pct = found.groups()
         figures[number] = (_int(target), _int(actual), pct)
@@ -171,7 +171,7 @@ def nomination_figures(client: Client, award_review: AwardReview, unit_id: int) 
 
 
 def _demo() -> dict[str, Any]:
-    call_command("load_demo", stdout=io.StringIO())
+    load_demo()
     registrations = {
         r.unit.code: r for r in TargetRegistration.objects.select_related("unit", "campaign")
     }

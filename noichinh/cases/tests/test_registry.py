@@ -15,6 +15,7 @@ from noichinh.cases.models import Case, CaseEvent, CaseSuspension, SecurityIssue
 from noichinh.cases.rules import forget_rules
 from noichinh.cases.tests.test_resources import case_for
 from noichinh.core.counts import count_value, records_url
+from noichinh.core.demo_snapshot import load_demo
 from noichinh.core.models import AuditEntry
 from noichinh.core.permissions import Role
 from noichinh.core.testkit import build_tree, make_user
@@ -411,7 +412,7 @@ def test_demo_matches_the_cluster_midterm_results_and_is_idempotent() -> None:
     from noichinh.core.counts import count_queryset
     from noichinh.units.models import Cluster
 
-    call_command("load_demo", stdout=io.StringIO())
+    load_demo()
     entries = AuditEntry.objects.count()
     call_command("load_demo", stdout=io.StringIO())
     assert AuditEntry.objects.count() == entries

@@ -1,13 +1,12 @@
 """The registry's rules through the real stack: reading codes, terms, conflicts, visibility."""
 
 import datetime as dt
-import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import call_command
 
 from noichinh.core.audit import snapshot
+from noichinh.core.demo_snapshot import load_demo
 from noichinh.core.models import AuditEntry
 from noichinh.core.scoping import SYSTEM
 from noichinh.core.services import object_create, object_delete, object_update
@@ -202,7 +201,7 @@ def test_files_are_downloaded_through_the_gate_and_audited(client, tree, setting
 
 
 def test_demo_documents(client):
-    call_command("load_demo", stdout=io.StringIO())
+    load_demo()
     plan = Document.objects.get(code="06-KH/BNCTU")
     assert plan.implements.code == "15-KH/BNCTW"
     assert plan.term.name == "Khóa XIII" and not Document.objects.filter(has_conflict=True).exists()

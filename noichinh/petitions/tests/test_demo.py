@@ -9,6 +9,7 @@ from django.test import Client
 from django.urls import reverse
 
 from noichinh.accounts.models import User
+from noichinh.core.demo_snapshot import load_demo
 from noichinh.core.models import AuditEntry
 from noichinh.petitions import demo
 from noichinh.petitions.models import Petition, PetitionExtension, ReceptionSession
@@ -19,7 +20,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def loaded():
-    call_command("load_demo", stdout=io.StringIO())
+    load_demo()
 
 
 def test_demo_figures(loaded):

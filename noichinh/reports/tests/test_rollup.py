@@ -100,9 +100,9 @@ def test_rollup_queries_do_not_grow_with_units(tree):
 @pytest.mark.parametrize(
     ("change", "percent", "measure", "expected"),
     [
-        (Decimal(35), Decimal("4.1234"), "đơn", ("35", "đơn", "4,12 %")),
+        (Decimal(35), Decimal("4.1234"), "đơn", ("35", "đơn", "4,12\u00a0%")),
         (Decimal(-9), None, "vụ", ("9", "vụ")),
-        (Decimal(1235), Decimal(10), "", ("1.235", "10,00 %")),
+        (Decimal(1235), Decimal(10), "", ("1.235", "10,00\u00a0%")),
     ],
 )
 def test_change_text_has_vietnamese_numbers(change, percent, measure, expected):

@@ -13,13 +13,13 @@ import io
 
 import lxml.html
 import pytest
-from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
 
 from noichinh.accounts.models import User
 from noichinh.core.counts import count_value
+from noichinh.core.demo_snapshot import load_demo
 from noichinh.core.periods import Period
 from noichinh.reports.models import ReportForm
 from noichinh.units.models import Unit
@@ -31,7 +31,7 @@ SOURCE = {
     "TN-PH": "2",
     "TP-TL": "8.651",
     "TP-GQ": "7.187",
-    "TP-TLGQ": "83 %",
+    "TP-TLGQ": "83\u00a0%",
     "TG-TB": "1.703",
     "KT-TC": "75",
     "KT-DV": "122",
@@ -49,7 +49,7 @@ NUMBERS = {
 
 @pytest.fixture
 def demo():
-    call_command("load_demo", stdout=io.StringIO())
+    load_demo()
 
 
 @pytest.fixture

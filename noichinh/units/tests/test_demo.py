@@ -7,6 +7,7 @@ import pytest
 from django.core.management import call_command
 
 from noichinh.core.audit import verify_chain
+from noichinh.core.demo_snapshot import load_demo
 from noichinh.core.models import AuditEntry
 from noichinh.units.choices import EventKind, UnitKind
 from noichinh.units.models import Cluster, Unit, UnitEvent
@@ -16,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def demo():
-    call_command("load_demo", stdout=io.StringIO())
+    load_demo()
 
 
 def test_reorganisation_2025(demo):

@@ -9,6 +9,7 @@ from django.test import Client
 from django.urls import reverse
 
 from noichinh.accounts.models import User
+from noichinh.core.demo_snapshot import load_demo
 from noichinh.core.models import AuditEntry
 from noichinh.work import selectors
 from noichinh.work.deadlines import Timeliness
@@ -20,7 +21,7 @@ D = dt.date
 
 @pytest.fixture
 def demo():
-    call_command("load_demo", stdout=io.StringIO())
+    load_demo()
 
 
 def test_quang_binh_nine_month_briefing(demo):

@@ -17,6 +17,7 @@ from django.urls import reverse
 
 from noichinh.accounts.models import User
 from noichinh.core.audit import snapshot
+from noichinh.core.demo_snapshot import load_demo
 from noichinh.core.scoping import SYSTEM
 from noichinh.core.services import object_update
 from noichinh.documents.models import Citation, Document
@@ -29,7 +30,7 @@ DATE_CONFLICT = "Ngày ban hành được trích dẫn khác nhau: 29/5/2023 và
 
 @pytest.fixture
 def demo():
-    call_command("load_demo", stdout=io.StringIO())
+    load_demo()
 
 
 def _client(username: str) -> Client:
