@@ -19,6 +19,8 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 
+from noichinh.core.text import format_number
+
 from .choices import Stage
 
 
@@ -91,13 +93,13 @@ def verdict_text(verdict: StallVerdict, reason: str = "") -> str:
         return pgettext("case", "Closed")
     if verdict.suspended:
         text = ngettext(
-            "Suspended for %(days)d day", "Suspended for %(days)d days", verdict.days
-        ) % {"days": verdict.days}
+            "Suspended for %(days)s day", "Suspended for %(days)s days", verdict.days
+        ) % {"days": format_number(verdict.days)}
         if reason:
             text = f"{text}: {reason}"
     else:
-        text = ngettext("No event for %(days)d day", "No event for %(days)d days", verdict.days) % {
-            "days": verdict.days
+        text = ngettext("No event for %(days)s day", "No event for %(days)s days", verdict.days) % {
+            "days": format_number(verdict.days)
         }
     if verdict.stalled:
         return f"{_('Stalled')}: {text}"

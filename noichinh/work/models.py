@@ -17,6 +17,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from noichinh.core.models import UnitOwned
+from noichinh.core.text import format_number
 
 from . import deadlines
 from .choices import DeadlineState, MeetingKind, MeetingPeriod, Recurrence, TaskStatus
@@ -194,12 +195,12 @@ def timeliness_text(value: deadlines.ProgrammeTimeliness) -> str:
         return gettext("Issued on time")
     if value.state == state.LATE:
         return ngettext(
-            "Issued %(days)d day late", "Issued %(days)d days late", value.days_late
-        ) % {"days": value.days_late}
+            "Issued %(days)s day late", "Issued %(days)s days late", value.days_late
+        ) % {"days": format_number(value.days_late)}
     if value.state == state.OVERDUE:
         return ngettext(
-            "Not issued, %(days)d day overdue", "Not issued, %(days)d days overdue", value.days_late
-        ) % {"days": value.days_late}
+            "Not issued, %(days)s day overdue", "Not issued, %(days)s days overdue", value.days_late
+        ) % {"days": format_number(value.days_late)}
     return gettext("Not yet due")
 
 

@@ -17,6 +17,7 @@ from playwright.sync_api import BrowserContext, Page, Response, expect
 
 from noichinh.core.permissions import Role
 from noichinh.core.testkit import TEST_PASSWORD, build_tree, make_user
+from noichinh.core.text import format_date
 from noichinh.petitions.models import Petition
 
 pytestmark = pytest.mark.e2e
@@ -55,7 +56,9 @@ def test_head_registers_and_accepts_a_denunciation_a_specialist_never_sees_the_d
     page.goto("/don-thu/don/")
     page.locator(".page-head .actions a[href$='/don/add/']").click()
     page.wait_for_url("**/don/add/")
-    page.locator("#id_unit").select_option(str(tree["prov_a"].pk))
+    # The unit is an autocomplete (core.autocomplete): type, then pick the suggestion.
+    page.locator("#id_unit").fill(tree["prov_a"].name)
+    page.locator("#id_unit_listbox [role=option]", has_text=tree["prov_a"].name).first.click()
     page.locator("#id_reference").fill("TC-01/2026")
     page.locator("#id_received_on").fill(f"{received:%d/%m/%Y}")
     page.locator("#id_channel").select_option("post")
@@ -78,7 +81,7 @@ def test_head_registers_and_accepts_a_denunciation_a_specialist_never_sees_the_d
 
     # Classify: accept (thụ lý) today.
     classify = page.locator("#classify form")
-    expect(classify.locator("[name=on]")).to_have_value(f"{today:%d/%m/%Y}")
+    expect(classify.locator("[name=on]")).to_have_value(format_date(today))
     classify.locator("[name=decision]").select_option("accept")
     with page.expect_navigation():
         classify.locator("button[type=submit]").click()

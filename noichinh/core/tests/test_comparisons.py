@@ -38,7 +38,7 @@ def test_change_and_percent_in_vietnamese_words():
     comparison = Comparison(Decimal(8651), Decimal(8012), measure="vụ việc")
     assert comparison.change == 639
     assert round(comparison.change_percent, 2) == Decimal("7.98")
-    assert comparison.text == "tăng 639 vụ việc so với cùng kỳ (tăng 7,98 %)"
+    assert comparison.text == "tăng 639 vụ việc so với cùng kỳ (tăng 7,98\u00a0%)"
     assert Comparison(2, 0, measure="vụ").change_percent is None  # no percent of nothing
     assert Comparison(2, 0, measure="vụ").text == "tăng 2 vụ so với cùng kỳ"
 

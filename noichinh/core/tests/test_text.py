@@ -43,5 +43,5 @@ def test_format_number(value, decimals, text):
 
 
 def test_format_percent():
-    assert format_percent(115.4) == "115,4 %"
-    assert format_percent(83) == "83,0 %"
+    assert format_percent(115.4) == "115,4\u00a0%"
+    assert format_percent(83) == "83,0\u00a0%"
