@@ -77,6 +77,9 @@ class CaseFilterSet(django_filters.FilterSet):
         label=_("Department in charge"), queryset=lambda request: _units()
     )
 
+    # Open in the filter bar; the rest behind "More filters" (core.listing.split_filters).
+    common_filters = ("state", "stage", "unit", "department")
+
     class Meta:
         model = Case
         fields = [

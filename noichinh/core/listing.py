@@ -61,9 +61,72 @@ def restrict_choices(
                 # A new record is not offered a closed unit; one posted anyway meets the
                 # closed-unit guard, which names the heir (core.handover).
                 field.iterator = OpenUnitChoiceIterator  # type: ignore[attr-defined]
+            use_autocomplete(field, name, action, for_model)
         elif isinstance(field.widget, forms.NullBooleanSelect):
             # Django labels the empty choice "Unknown"; in a filter it means "all".
             field.widget.choices = [("unknown", _("All")), ("true", _("Yes")), ("false", _("No"))]
+
+
+def use_autocomplete(
+    field: Any, name: str, action: str, for_model: type[models.Model] | None
+) -> None:
+    """A choice of units, petitions, documents or cases (thousands nationally) becomes a search
+    field (core.autocomplete) instead of a select that lists every record in scope."""
+    from urllib.parse import urlencode
+
+    from django.urls import reverse
+
+    from .autocomplete import is_autocompleted, model_label
+    from .forms import AutocompleteSelect, AutocompleteSelectMultiple
+
+    model = field.queryset.model
+    if not is_autocompleted(model):
+        return
+    multiple = isinstance(field, forms.ModelMultipleChoiceField)
+    widget = (AutocompleteSelectMultiple if multiple else AutocompleteSelect)()
+    params = {"field": name, "action": action}
+    if for_model is not None:
+        params["for"] = model_label(for_model)
+    widget.url = reverse("core:autocomplete", args=[model_label(model)]) + "?" + urlencode(params)
+    widget.queryset = field.queryset
+    widget.is_required = field.required
+    field.widget = widget
+
+
+EMPTY_LABELS = frozenset({"", "---------"})
+COMMON_FILTERS = 4
+
+
+def label_empty_choices(form: forms.BaseForm) -> None:
+    """In a filter, the empty choice means every record: "All", not Django's "---------"."""
+    for field in form.fields.values():
+        if isinstance(field, forms.ModelChoiceField) and not isinstance(
+            field, forms.ModelMultipleChoiceField
+        ):
+            if field.empty_label is None or str(field.empty_label) in EMPTY_LABELS:
+                field.empty_label = _("All")
+        elif isinstance(field, forms.ChoiceField) and not isinstance(
+            field, forms.MultipleChoiceField
+        ):
+            choices: list[Any] = list(field.choices)  # type: ignore[arg-type]
+            if choices and choices[0][0] in ("", None) and str(choices[0][1]) in EMPTY_LABELS:
+                field.choices = [("", _("All")), *choices[1:]]
+
+
+def split_filters(filterset: Any) -> None:
+    """The filter bar shows the common filters and keeps the rest behind "More filters": the
+    filterset's `common_filters` if it names them, else its first four. The rest open by
+    themselves when one of them is in use, so an applied filter is never hidden."""
+    form = filterset.form
+    visible = list(form.visible_fields())
+    names = getattr(filterset, "common_filters", None)
+    common = [f for f in visible if f.name in names] if names else visible[:COMMON_FILTERS]
+    more = [f for f in visible if f not in common]
+    data = form.data if form.is_bound else {}
+    filterset.common_fields = common
+    filterset.more_fields = more
+    unused = ("", None, "unknown")
+    filterset.more_active = sum(1 for f in more if data.get(f.html_name, "") not in unused)
 
 
 def scope_unit(request: HttpRequest) -> Any:
@@ -124,6 +187,8 @@ def build_listing(request: HttpRequest, resource: type[ModelResource]) -> Listin
         base = base.select_related(*resource.select_related)
     filterset = resource.get_filterset_class()(request.GET or None, queryset=base, request=request)
     restrict_choices(filterset.form, user, "view", resource.model)
+    label_empty_choices(filterset.form)
+    split_filters(filterset)
     queryset = filterset.qs if filterset.is_bound and filterset.is_valid() else base
     query = request.GET.get("q", "").strip()[:200]
     if query and resource.search_fields:

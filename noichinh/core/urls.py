@@ -11,3 +11,9 @@ urlpatterns = [
     path("nhat-ky/<int:pk>/", views.audit_entry, name="audit_entry"),
     path("pham-vi/", views.set_scope, name="set_scope"),
 ]
+
+from . import autocomplete  # noqa: E402
+
+urlpatterns += [
+    path("goi-y/<str:label>/", autocomplete.search_view, name="autocomplete"),
+]

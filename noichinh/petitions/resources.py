@@ -85,6 +85,9 @@ class PetitionFilterSet(django_filters.FilterSet):
     overdue_on = django_filters.DateFilter(label=_("Overdue on"), method="filter_overdue_on")
     was_accepted = django_filters.BooleanFilter(label=_("Accepted"), method="filter_was_accepted")
 
+    # Open in the filter bar; the rest behind "More filters" (core.listing.split_filters).
+    common_filters = ("kind", "status", "deadline", "unit")
+
     class Meta:
         model = Petition
         fields = [

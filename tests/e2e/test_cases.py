@@ -62,7 +62,9 @@ def test_specialist_registers_a_case_records_its_stage_suspends_and_resumes_it(
     page.locator(".page-head .actions a[href$='/ho-so/add/']").click()
     page.wait_for_url("**/ho-so/add/")
     detected = timezone.localdate() - dt.timedelta(days=20)
-    page.locator("#id_unit").select_option(str(tree["prov_a"].pk))
+    # The unit is an autocomplete (core.autocomplete): type, then pick the suggestion.
+    page.locator("#id_unit").fill(tree["prov_a"].name)
+    page.locator("#id_unit_listbox [role=option]", has_text=tree["prov_a"].name).first.click()
     page.locator("#id_title").fill("Sai phạm trong đấu thầu thiết bị y tế")
     page.locator("#id_kind").select_option("criminal_case")
     page.locator("#id_field").select_option("health")
@@ -158,7 +160,7 @@ def test_the_event_form_is_reachable_with_tab_and_every_field_has_a_visible_labe
                 const label = el.id ? form.querySelector(`label[for="${el.id}"]`) : null;
                 const box = label ? label.getBoundingClientRect() : null;
                 return {
-                    name: el.name || el.type,
+                    name: el.name || el.dataset.acName || el.type,
                     labelText: label ? label.innerText.trim() : "",
                     labelVisible: !!box && box.width > 1 && box.height > 1,
                     labelTargetsIt: !!label && document.getElementById(label.htmlFor) === el,
