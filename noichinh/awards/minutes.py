@@ -4,6 +4,7 @@ delegates agreed to propose Quảng Bình for the Prime Minister's Certificate o
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -82,6 +83,27 @@ def minutes_for(review: AwardReview) -> Minutes:
     )
 
 
+def result_headers() -> list[str]:
+    """The columns of the vote's result table (the minutes and the result workbook)."""
+    return [_("Nominee"), _("Award"), _("Agree"), _("Disagree"), _("Abstain"), "%", _("Result")]
+
+
+def result_rows(minutes: Minutes, percent: Callable[[Any], Any]) -> list[list[Any]]:
+    """One row per nomination; `percent` renders the share (a document number or a text)."""
+    return [
+        [
+            nominee,
+            str(result.nomination.kind),
+            result.agree,
+            result.disagree,
+            result.abstain,
+            percent(result.percent),
+            _("Passed") if result.passed else _("Not passed"),
+        ]
+        for result, nominee in minutes.result_rows
+    ]
+
+
 def minutes_document(minutes: Minutes) -> partydoc.PartyDocument:
     """The minutes in the Party's format (A4, the header of the issuing body, "BIÊN BẢN")."""
     review = minutes.review
@@ -126,27 +148,8 @@ def minutes_document(minutes: Minutes) -> partydoc.PartyDocument:
         )
         tables.append(
             partydoc.Table(
-                headers=[
-                    _("Nominee"),
-                    _("Award"),
-                    _("Agree"),
-                    _("Disagree"),
-                    _("Abstain"),
-                    "%",
-                    _("Result"),
-                ],
-                rows=[
-                    [
-                        nominee,
-                        str(result.nomination.kind),
-                        result.agree,
-                        result.disagree,
-                        result.abstain,
-                        partydoc.Num(result.percent, 1, percent=True),
-                        _("Passed") if result.passed else _("Not passed"),
-                    ]
-                    for result, nominee in minutes.result_rows
-                ],
+                headers=result_headers(),
+                rows=result_rows(minutes, lambda p: partydoc.Num(p, 1, percent=True)),
                 numbered=False,
             )
         )

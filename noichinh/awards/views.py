@@ -20,7 +20,7 @@ from noichinh.core.forms import add_service_errors
 from noichinh.core.models import AuditAction
 from noichinh.core.office import DOCX, Sheet, office_response
 from noichinh.core.scoping import can_on
-from noichinh.core.text import format_percent
+from noichinh.core.text import format_date, format_percent
 from noichinh.core.views import VerbDetailView, render_verb_error
 from noichinh.units.models import names_on
 
@@ -200,28 +200,11 @@ def review_minutes(request: HttpRequest, pk: int) -> HttpResponse:
         sheet = Sheet(
             title=_("Result of the vote: %(review)s") % {"review": review.title},
             issuer=minutes.issuer,
-            subtitle=f"{review.place}, {review.held_on:%d/%m/%Y}",
-            headers=[
-                _("Nominee"),
-                _("Award"),
-                _("Agree"),
-                _("Disagree"),
-                _("Abstain"),
-                "%",
-                _("Result"),
-            ],
-            rows=[
-                [
-                    nominee,
-                    str(r.nomination.kind),
-                    r.agree,
-                    r.disagree,
-                    r.abstain,
-                    format_percent(r.percent) if r.percent is not None else "—",
-                    _("Passed") if r.passed else _("Not passed"),
-                ]
-                for r, nominee in minutes.result_rows
-            ],
+            subtitle=f"{review.place}, {format_date(review.held_on)}",
+            headers=minutes_module.result_headers(),
+            rows=minutes_module.result_rows(
+                minutes, lambda p: format_percent(p) if p is not None else "—"
+            ),
             notes=minutes.proposals,
         )
         return office_response(
