@@ -642,7 +642,13 @@ def tile_map(
                         "type": "quantitative",
                         "title": labels[1],
                         "scale": {"scheme": "blues", "domainMin": 0},
-                        "legend": {"format": ",d", "orient": "top", "gradientLength": 220},
+                        "legend": {
+                            "format": ",d",
+                            "orient": "top",
+                            "gradientLength": 220,
+                            # small counts: whole numbers only (not "0 1 1 2 2")
+                            **({"values": list(range(int(top) + 1))} if top <= 5 else {}),
+                        },
                     },
                 },
             },

@@ -145,3 +145,19 @@ def test_the_template_tag_renders_a_figure_with_its_table() -> None:
     assert '<th scope="row">Quý II</th><td class="text-end">8.651</td>' in html
     assert "d-print-block" in html  # the table is printed under the chart
     assert Template("{% load charts %}{% chart c %}").render(Context({"c": None})).strip() == ""
+
+
+@pytest.mark.parametrize(
+    ("values", "legend"),
+    [
+        ({"QT": 2, "HUE": 1}, ["0", "1", "2"]),  # was "0 1 1 2 2": ticks rounded to integers
+        ({"QT": 8651, "HUE": 12}, ["0", "2.000", "4.000", "6.000", "8.000"]),
+    ],
+)
+def test_the_tile_map_legend_shows_each_whole_number_once(values, legend) -> None:
+    svg = charts.tile_map("Vụ án theo tỉnh", values).svg()
+    root = ET.fromstring(svg)
+    groups = [g for g in root.iter(f"{SVG}g") if "role-legend" in (g.get("class") or "")]
+    assert groups
+    texts = [t.text for t in groups[0].iter(f"{SVG}text")]
+    assert texts[: len(legend)] == legend
