@@ -75,6 +75,8 @@ INSTALLED_APPS = [
     "noichinh.awards",
     "noichinh.work",
     "noichinh.dashboards",
+    "noichinh.inbox",
+    "noichinh.intake",
     "noichinh.benchmarks",
 ]
 

@@ -21,6 +21,7 @@ api_urlpatterns: list[Any] = [
     path("auth/token/", noichinh.accounts.api.TokenView.as_view(), name="api_token"),
     path("me/", noichinh.accounts.api.MeView.as_view(), name="api_me"),
     path("progress/", noichinh.campaigns.api.ProgressView.as_view(), name="api_progress"),
+    path("intake/", include("noichinh.intake.api_urls")),
     path("schema/", SpectacularAPIView.as_view(), name="api_schema"),
     # Swagger UI's page carries one inline <style>; allow inline styles on this page only.
     path(
@@ -45,6 +46,8 @@ urlpatterns = [
     path("don-vi/", include("noichinh.units.urls")),
     path("van-ban/", include("noichinh.documents.urls")),
     path("cong-tac/", include("noichinh.work.urls")),
+    path("tiep-nhan/", include("noichinh.intake.urls")),
+    path("thong-bao/", include("noichinh.inbox.urls")),
     path("", include("noichinh.dashboards.urls")),
     path("", include("noichinh.accounts.urls")),
     path("", include("noichinh.core.urls")),

@@ -1,0 +1,5 @@
+"""The intake API (`/api/intake/...`)."""
+
+from typing import Any
+
+urlpatterns: list[Any] = []
