@@ -2,4 +2,10 @@
 
 from typing import Any
 
-urlpatterns: list[Any] = []
+from django.urls import path
+
+from .api import ExtractView
+
+urlpatterns: list[Any] = [
+    path("extract/", ExtractView.as_view(), name="api_intake_extract"),
+]

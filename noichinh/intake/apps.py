@@ -6,3 +6,7 @@ class IntakeConfig(AppConfig):
     name = "noichinh.intake"
     label = "intake"
     verbose_name = _("Intake of reports")
+
+    def ready(self) -> None:
+        # the side navigation's entry (core.navigation)
+        from . import navigation  # noqa: F401

@@ -1,4 +1,10 @@
 from typing import Any
 
+from django.urls import path
+
+from . import views
+
 app_name = "intake"
-urlpatterns: list[Any] = []
+urlpatterns: list[Any] = [
+    path("", views.intake, name="intake"),
+]
