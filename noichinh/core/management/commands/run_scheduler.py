@@ -17,7 +17,7 @@ class Command(BaseCommand):
         parser.add_argument("--interval", type=int, default=60, help="Seconds between checks.")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        names = ", ".join(f"{e.name} (every {e.every})" for e in schedule())
+        names = ", ".join(e.describe() for e in schedule())
         self.stdout.write(f"schedule: {names or 'empty'}")
         while True:
             for name in enqueue_due(timezone.now()):
