@@ -1,10 +1,14 @@
 """Award reviews (bình xét khen thưởng): the kinds of award, the review conference of a
 cluster, its delegates (with proxies), the nominations, and the ballots.
 
-**Secret ballots store no link between a voter and a vote.** A delegate's participation
-(`BallotParticipation`: who took part, so nobody votes twice) and the votes are kept apart:
-votes of a secret ballot only increment `Tally` counters (per nomination and choice), which have
-no voter, no timestamp and no row per vote. Only a named vote keeps `Vote` rows with the
+**Secret ballots store no link between a voter and a vote, nor the order of voting.** A
+delegate's participation (`BallotParticipation`: who took part, so nobody votes twice) and the
+votes are kept apart: votes of a secret ballot only increment `Tally` counters (per nomination
+and choice), which have no voter, no timestamp and no row per vote. Every participation row
+(one per delegate, `voted` false) and every tally row (one per nomination and choice, count 0)
+is created when the ballot opens, in a fixed order, so their ids say nothing about who voted
+when or what was chosen first; a vote sets `voted` (no timestamp) and adds to the counters in
+one statement over all the ballot's counters. Only a named vote keeps `Vote` rows with the
 delegate. The audit log of a secret vote records the participation, never the choices."""
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from noichinh.core.models import UnitOwned
+from noichinh.core.text import format_date
 
 from .choices import (
     BallotKind,
@@ -137,7 +142,7 @@ class AwardReview(UnitOwned):
         verbose_name_plural = _("award reviews")
 
     def __str__(self) -> str:
-        return f"{self.title} ({self.held_on:%d/%m/%Y})"
+        return f"{self.title} ({format_date(self.held_on)})"
 
     def clean(self) -> None:
         if self.threshold_percent is not None and not self.threshold_basis:
@@ -316,11 +321,14 @@ class Ballot(UnitOwned):
 
 
 class BallotParticipation(models.Model):
-    """That a delegate took part in a ballot (on a device, by proxy, or on paper): no choices.
-    The unique constraint makes a second vote impossible, even under concurrent submissions."""
+    """Whether a delegate took part in a ballot (on a device, by proxy, or on paper): no
+    choices, no time. One row per delegate, created when the ballot opens (ids in the
+    delegates' order, not the voting order); casting a vote turns `voted` on with a conditional
+    update, so a second vote is impossible, even under concurrent submissions."""
 
     ballot = models.ForeignKey(Ballot, on_delete=models.CASCADE, related_name="participations")
     delegate = models.ForeignKey(Delegate, on_delete=models.PROTECT, related_name="+")
+    voted = models.BooleanField(default=False)
     cast_by = models.ForeignKey(
         Delegate, on_delete=models.PROTECT, null=True, related_name="+"
     )  # the proxy holder, when it is not the delegate
@@ -336,7 +344,8 @@ class BallotParticipation(models.Model):
 
 
 class Tally(models.Model):
-    """The counted votes of a nomination in a ballot, per choice: no voter, no timestamp."""
+    """The counted votes of a nomination in a ballot, per choice: no voter, no timestamp. All
+    rows of a ballot exist from its opening (count 0), in a fixed order."""
 
     ballot = models.ForeignKey(Ballot, on_delete=models.CASCADE, related_name="tallies")
     nomination = models.ForeignKey(Nomination, on_delete=models.CASCADE, related_name="+")

@@ -4,14 +4,15 @@ no link between voter and vote), enter counted paper ballots, close the ballot."
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
-from django.db.models import F, Max
+from django.db import transaction
+from django.db.models import Case, F, Max, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -117,19 +118,39 @@ def _transition(user: Any, instance: Any, before: dict[str, Any], message: str =
     audit_transition(user=user, instance=instance, before=before, message=message, save=True)
 
 
+def review_finished(review: AwardReview, today: dt.date | None = None) -> bool:
+    """The conference has voted (a ballot closed, the review held) and its day is over: no
+    ballot is opened on it any more (a later round belongs to a new review)."""
+    today = today or timezone.localdate()
+    return review.status == "held" and review.held_on < today
+
+
+def ballot_open_refusal(review: AwardReview, today: dt.date | None = None) -> str | None:
+    """Why a ballot cannot be opened on the review now (None: it can). The review page asks
+    this before offering "Open a ballot"."""
+    if review.ballots.filter(status=BallotStatus.OPEN).exists():
+        return _("A ballot of this review is already open.")
+    if review_finished(review, today):
+        return _("The review is finished: its conference has voted.")
+    if not review.nominations.exists():
+        return _("There is no nomination to vote on.")
+    total, present = attendance(review)
+    if not quorum_met(review, total, present):
+        return _("No quorum: %(present)d of %(total)d delegates present, %(quorum)s needed.") % {
+            "present": present,
+            "total": total,
+            "quorum": format_percent(review.quorum_percent),
+        }
+    return None
+
+
 @transaction.atomic
 def ballot_open(*, user: Any, review: AwardReview, kind: str = BallotKind.SECRET) -> Ballot:
     _require(user, "change", review)
-    if review.ballots.filter(status=BallotStatus.OPEN).exists():
-        raise ValidationError(_("A ballot of this review is already open."))
-    if not review.nominations.exists():
-        raise ValidationError(_("There is no nomination to vote on."))
+    refusal = ballot_open_refusal(review)
+    if refusal:
+        raise ValidationError(refusal)
     total, present = attendance(review)
-    if not quorum_met(review, total, present):
-        raise ValidationError(
-            _("No quorum: %(present)d of %(total)d delegates present, %(quorum)s needed.")
-            % {"present": present, "total": total, "quorum": format_percent(review.quorum_percent)}
-        )
     number = (review.ballots.aggregate(n=Max("number"))["n"] or 0) + 1
     ballot = Ballot(
         unit=review.unit,
@@ -142,7 +163,53 @@ def ballot_open(*, user: Any, review: AwardReview, kind: str = BallotKind.SECRET
     )
     created = object_create(user=user, instance=ballot, message=_("Ballot opened"))
     assert isinstance(created, Ballot)
+    _prepare(created)
     return created
+
+
+def _prepare(ballot: Ballot) -> None:
+    """Every participation row (one per delegate, not voted) and every counter (one per
+    nomination and choice, at 0) of the ballot, created in a fixed order: at the opening, and
+    again (for a delegate or nomination added later) before a vote is counted. No row is ever
+    created by a vote, so ids tell nothing of who voted when or what was chosen."""
+    have = set(ballot.participations.values_list("delegate_id", flat=True))
+    BallotParticipation.objects.bulk_create(
+        BallotParticipation(ballot=ballot, delegate_id=pk)
+        for pk in ballot.review.delegates.order_by("pk").values_list("pk", flat=True)
+        if pk not in have
+    )
+    counted = set(ballot.tallies.values_list("nomination_id", "choice"))
+    Tally.objects.bulk_create(
+        Tally(ballot=ballot, nomination_id=pk, choice=choice)
+        for pk in ballot.review.nominations.order_by("pk").values_list("pk", flat=True)
+        for choice in Choice.values
+        if (pk, choice) not in counted
+    )
+
+
+def _lock_open(ballot: Ballot) -> Ballot:
+    """The ballot row locked (votes of one ballot are counted one after the other), refused
+    when it is closed."""
+    locked = Ballot.objects.select_for_update().get(pk=ballot.pk)
+    if locked.status != BallotStatus.OPEN:
+        raise ValidationError(_("The ballot is closed."))
+    return locked
+
+
+def _add_to_tallies(ballot: Ballot, counts: Mapping[tuple[int, str], int]) -> None:
+    """Add to the counters in one statement that rewrites every counter of the ballot (most by
+    0): each row is then last written by the same transaction, so not even the database's row
+    versions single out the choices of the last voter."""
+    added = Case(
+        *(
+            When(Q(nomination_id=pk, choice=choice), then=Value(number))
+            for (pk, choice), number in counts.items()
+            if number
+        ),
+        default=Value(0),
+        output_field=Tally._meta.get_field("count"),
+    )
+    Tally.objects.filter(ballot=ballot).update(count=F("count") + added)
 
 
 def voting_rights(ballot: Ballot, user: Any) -> list[tuple[Delegate, Delegate | None]]:
@@ -167,8 +234,7 @@ def ballot_cast(
 ) -> None:
     """One delegate's ballot paper: a choice for every nomination. In a secret ballot the
     choices only add to the counters; what is stored about the delegate is that they voted."""
-    if ballot.status != BallotStatus.OPEN:
-        raise ValidationError(_("The ballot is closed."))
+    _lock_open(ballot)
     rights = dict((d.pk, holder) for d, holder in voting_rights(ballot, user))
     if delegate.pk not in rights:
         raise PermissionDenied(_("You do not hold this delegate's vote."))
@@ -176,11 +242,12 @@ def ballot_cast(
     if set(choices) != set(nominations) or not set(choices.values()) <= set(Choice.values):
         raise ValidationError(_("Choose agree, disagree or abstain for every nomination."))
     holder = rights[delegate.pk]
-    try:
-        with transaction.atomic():
-            BallotParticipation.objects.create(ballot=ballot, delegate=delegate, cast_by=holder)
-    except IntegrityError:
-        raise ValidationError(_("This delegate has already voted.")) from None
+    _prepare(ballot)
+    taken = BallotParticipation.objects.filter(
+        ballot=ballot, delegate=delegate, voted=False
+    ).update(voted=True, cast_by=holder)
+    if not taken:
+        raise ValidationError(_("This delegate has already voted."))
     _count(ballot, choices, delegate if ballot.kind == BallotKind.NAMED else None)
     message = _("%(delegate)s voted") % {"delegate": delegate}
     if holder is not None:
@@ -194,15 +261,12 @@ def ballot_cast(
 
 
 def _count(ballot: Ballot, choices: Mapping[int, str], named: Delegate | None) -> None:
-    for nomination_id, choice in choices.items():
-        if named is not None:
-            Vote.objects.create(
-                ballot=ballot, nomination_id=nomination_id, delegate=named, choice=choice
-            )
-        tally, _created = Tally.objects.get_or_create(
-            ballot=ballot, nomination_id=nomination_id, choice=choice
+    if named is not None:  # a named vote is public by its nature: who chose what is kept
+        Vote.objects.bulk_create(
+            Vote(ballot=ballot, nomination_id=pk, delegate=named, choice=choices[pk])
+            for pk in sorted(choices)
         )
-        Tally.objects.filter(pk=tally.pk).update(count=F("count") + 1)
+    _add_to_tallies(ballot, {(pk, choice): 1 for pk, choice in choices.items()})
 
 
 @transaction.atomic
@@ -216,8 +280,7 @@ def ballot_enter_paper(
     """The secretary enters paper ballots counted by hand: which delegates handed one in, and
     for each nomination how many agreed, disagreed, abstained (each adding up to the papers)."""
     _require(user, "change", ballot.review)
-    if ballot.status != BallotStatus.OPEN:
-        raise ValidationError(_("The ballot is closed."))
+    _lock_open(ballot)
     papers = len(delegates)
     if not papers:
         raise ValidationError(_("Choose the delegates who handed in a paper ballot."))
@@ -230,23 +293,23 @@ def ballot_enter_paper(
                 _("The counts of a nomination must add up to the %(n)d paper ballots.")
                 % {"n": papers}
             )
+    _prepare(ballot)
     for delegate in delegates:
         if delegate.review_id != ballot.review_id:
             raise ValidationError(_("A delegate of another review."))
-        try:
-            with transaction.atomic():
-                BallotParticipation.objects.create(ballot=ballot, delegate=delegate, paper=True)
-        except IntegrityError:
-            raise ValidationError(
-                _("%(delegate)s has already voted.") % {"delegate": delegate}
-            ) from None
-    for nomination_id, by_choice in counts.items():
-        for choice, number in by_choice.items():
-            if number:
-                tally, _created = Tally.objects.get_or_create(
-                    ballot=ballot, nomination_id=nomination_id, choice=choice
-                )
-                Tally.objects.filter(pk=tally.pk).update(count=F("count") + number)
+        taken = BallotParticipation.objects.filter(
+            ballot=ballot, delegate=delegate, voted=False
+        ).update(voted=True, paper=True)
+        if not taken:
+            raise ValidationError(_("%(delegate)s has already voted.") % {"delegate": delegate})
+    _add_to_tallies(
+        ballot,
+        {
+            (nomination_id, choice): number
+            for nomination_id, by_choice in counts.items()
+            for choice, number in by_choice.items()
+        },
+    )
     audit_record(
         action=AuditAction.TRANSITION,
         user=user,
@@ -312,7 +375,7 @@ def ballot_results(
     counts: dict[tuple[int, str], int] = {
         (t.nomination_id, t.choice): t.count for t in ballot.tallies.all()
     }
-    valid = ballot.participations.count()
+    valid = ballot.participations.filter(voted=True).count()
     nominations = review.nominations.select_related("kind", "nominee_unit").order_by("id")
     if only is not None:
         nominations = nominations.filter(pk=only.pk)

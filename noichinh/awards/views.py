@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -19,6 +20,7 @@ from noichinh.core.audit import audit_record
 from noichinh.core.forms import add_service_errors
 from noichinh.core.models import AuditAction
 from noichinh.core.office import DOCX, Sheet, office_response
+from noichinh.core.record_actions import RecordAction
 from noichinh.core.scoping import can_on
 from noichinh.core.text import format_date, format_percent
 from noichinh.core.views import VerbDetailView, render_verb_error
@@ -48,7 +50,9 @@ class ReviewDetailView(VerbDetailView):
         ballot = _open_ballot(obj)
         rights = services.voting_rights(ballot, user) if ballot else []
         voted = (
-            set(ballot.participations.values_list("delegate_id", flat=True)) if ballot else set()
+            set(ballot.participations.filter(voted=True).values_list("delegate_id", flat=True))
+            if ballot
+            else set()
         )
         results = services.ballot_results(obj)
         total, present = services.attendance(obj)
@@ -79,6 +83,25 @@ class ReviewDetailView(VerbDetailView):
             "can_run": can_on(user, "change", obj),
         }
 
+    def verb_actions(self, obj: AwardReview, context: dict[str, Any]) -> list[RecordAction | None]:
+        """Open a ballot only when the service would (not on a finished review); enter paper
+        ballots and close only while one is open; the minutes are downloads."""
+        ballot = context["open_ballot"]
+        minutes = reverse("awards:review_minutes", args=[obj.pk])
+        run = context["can_run"]
+        return [
+            RecordAction("open", _("Open a ballot"))
+            if run and ballot is None and services.ballot_open_refusal(obj) is None
+            else None,
+            RecordAction("paper", _("Enter paper ballots counted by hand"))
+            if run and ballot is not None
+            else None,
+            RecordAction("close", _("Close the ballot")) if run and ballot is not None else None,
+            RecordAction("minutes_docx", _("Minutes (Word)"), f"{minutes}?format=docx"),
+            RecordAction("minutes_pdf", _("Minutes (PDF)"), f"{minutes}?format=pdf"),
+            RecordAction("minutes_xlsx", _("Result table (Excel)"), f"{minutes}?format=xlsx"),
+        ]
+
     def verb_forms(self, obj: AwardReview) -> dict[str, Any]:
         ballot = _open_ballot(obj)
         nominations = list(obj.nominations.order_by("id"))
@@ -92,7 +115,7 @@ class ReviewDetailView(VerbDetailView):
 
 
 def _paper_delegates(ballot: Ballot) -> list[Delegate]:
-    voted = set(ballot.participations.values_list("delegate_id", flat=True))
+    voted = set(ballot.participations.filter(voted=True).values_list("delegate_id", flat=True))
     return [d for d in ballot.review.delegates.filter(present=True) if d.pk not in voted]
 
 

@@ -90,7 +90,7 @@ def test_report_1_cluster_iii_review_and_award_vote_of_7_11_2023(demo) -> None:
     page = _get(client, _row_link(listing, title))
     text = _text(page)
     # when, where, which cluster, who attended
-    assert f"{title} (07/11/2023)" in text
+    assert f"{title} (7/11/2023)" in text
     assert "Ngày 7/11/2023" in text and "Địa điểm Thành phố Đà Nẵng" in text
     assert "Cụm thi đua Cụm thi đua số III" in text
     assert (
