@@ -22,6 +22,7 @@ from noichinh.core.audit import audit_record
 from noichinh.core.models import AuditAction
 from noichinh.core.scoping import user_roles, user_scope
 
+from .authentication import token_expired, token_lifetime
 from .models import User
 from .resources import RoleAssignmentResource, UserResource
 from .services import user_requires_two_factor
@@ -44,7 +45,12 @@ class TokenView(APIView):
 
     @extend_schema(
         request=TokenRequestSerializer,
-        responses={200: inline_serializer("TokenResponse", {"token": serializers.CharField()})},
+        responses={
+            200: inline_serializer(
+                "TokenResponse",
+                {"token": serializers.CharField(), "expires": serializers.DateTimeField()},
+            )
+        },
     )
     def post(self, request: Request) -> Response:
         serializer = TokenRequestSerializer(data=request.data)
@@ -83,6 +89,10 @@ class TokenView(APIView):
                 status=status.HTTP_403_FORBIDDEN,
             )
         token, _created = Token.objects.get_or_create(user=user)
+        if token_expired(token):
+            # An expired token is replaced, never extended.
+            token.delete()
+            token = Token.objects.create(user=user)
         audit_record(
             action=AuditAction.LOGIN,
             user=user,
@@ -90,7 +100,7 @@ class TokenView(APIView):
             message="api token",
             unit=user.home_unit,
         )
-        return Response({"token": token.key})
+        return Response({"token": token.key, "expires": token.created + token_lifetime()})
 
 
 class MeView(APIView):

@@ -1,12 +1,16 @@
 """Demo accounts (password from NOICHINH_DEMO_PASSWORD, default `noichinh-demo`; demo data only).
-No demo account has two-factor sign-in, so each works with the password alone."""
+The system administrator's role requires two-factor sign-in (NOICHINH_TWO_FACTOR_ROLES), so the
+demo `admin` gets a TOTP device with a published secret (NOICHINH_DEMO_TOTP_SECRET, printed by
+`load_demo` and in the README); the other accounts work with the password alone."""
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 from typing import Any
 
 from django.conf import settings
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from noichinh.core.audit import audit_change
 from noichinh.core.permissions import Role
@@ -15,6 +19,9 @@ from noichinh.core.services import object_create
 from noichinh.units.models import Unit
 
 from .models import RoleAssignment, User
+
+# Demo data only: the published TOTP secret of the demo `admin` (32 base32 letters, 20 bytes).
+DEMO_TOTP_SECRET = "NOICHINHDEMOADMINTOTPSECRETKEYAB"
 
 # username, full name, position, unit code, role
 DEMO_ACCOUNTS: list[tuple[str, str, str, str, str]] = [
@@ -70,7 +77,28 @@ def load(out: Any) -> None:
                         user=user, unit=held, role=dated_role, valid_from=start, valid_to=end
                     ),
                 )
+    admin = User.objects.get(username="admin")
+    if not TOTPDevice.objects.filter(user=admin, confirmed=True).exists():
+        TOTPDevice.objects.create(
+            user=admin, name="Noichinh demo", confirmed=True, key=demo_totp_key()
+        )
     out.write(f"accounts: {len(DEMO_ACCOUNTS)} demo accounts ({new} new)")
+
+
+def demo_totp_secret() -> str:
+    """The demo admin's TOTP secret (base32, as an authenticator app takes it)."""
+    return str(getattr(settings, "NOICHINH_DEMO_TOTP_SECRET", DEMO_TOTP_SECRET)).upper()
+
+
+def demo_totp_key() -> str:
+    return base64.b32decode(demo_totp_secret()).hex()
+
+
+def demo_totp_code() -> str:
+    """The demo admin's current one-time code (tests, the screenshot tool, `load_demo`)."""
+    from django_otp.oath import totp
+
+    return f"{totp(bytes.fromhex(demo_totp_key())):06d}"
 
 
 def print_accounts(out: Any) -> None:
@@ -78,3 +106,8 @@ def print_accounts(out: Any) -> None:
     out.write(f"Demo accounts (password: {settings.NOICHINH_DEMO_PASSWORD}):")
     for username, *_rest in DEMO_ACCOUNTS:
         out.write(f"  {username:<16} {DESCRIPTIONS[username]}")
+    secret = demo_totp_secret()
+    out.write(
+        f"  admin signs in with a one-time code too: TOTP secret {secret} "
+        f"(otpauth://totp/Noichinh:admin?secret={secret}&issuer=Noichinh)"
+    )

@@ -108,9 +108,16 @@ class RolePolicyForm(forms.Form):
         super().__init__(*args, **kwargs)
         from noichinh.core.permissions import Role
 
+        from .models import roles_required_by_settings
+
+        fixed = roles_required_by_settings()
         for value, label in Role.choices:
             self.fields[value] = forms.BooleanField(
-                label=label, required=False, initial=policies.get(value, False)
+                label=label,
+                required=False,
+                initial=policies.get(value, False) or value in fixed,
+                disabled=value in fixed,
+                help_text=_("Required by the server's settings.") if value in fixed else "",
             )
 
 

@@ -53,6 +53,10 @@ class User(AbstractUser):
             self.set_unusable_password()  # created without a password (API): cannot sign in yet
         super().save(*args, **kwargs)
 
+    def set_password(self, raw_password: str | None) -> None:
+        super().set_password(raw_password)
+        self._password_changed = True  # accounts.signals revokes the API tokens on save
+
     def display_name(self) -> str:
         return self.full_name or self.username
 
@@ -98,5 +102,14 @@ class RolePolicy(models.Model):
         return self.get_role_display()
 
 
+def roles_required_by_settings() -> set[str]:
+    """Roles that need two-factor whatever the policy page says (NOICHINH_TWO_FACTOR_ROLES,
+    default: the system administrator)."""
+    from django.conf import settings
+
+    return set(getattr(settings, "NOICHINH_TWO_FACTOR_ROLES", ()))
+
+
 def roles_requiring_two_factor() -> set[str]:
-    return set(RolePolicy.objects.filter(require_two_factor=True).values_list("role", flat=True))
+    chosen = RolePolicy.objects.filter(require_two_factor=True).values_list("role", flat=True)
+    return set(chosen) | roles_required_by_settings()

@@ -39,6 +39,7 @@ from .forms import (
     TwoFactorConfirmForm,
 )
 from .models import RoleAssignment, RolePolicy, User
+from .reauth import mark_password_entered, require_recent_password
 from .services import is_whole_tree_admin, role_policy_set, user_requires_two_factor
 
 
@@ -236,6 +237,7 @@ def admin_home(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_recent_password()
 def role_policy(request: HttpRequest) -> HttpResponse:
     if not is_whole_tree_admin(request.user):
         raise PermissionDenied(_("Only a system administrator may change the sign-in policy."))
@@ -262,6 +264,7 @@ SECURITY_ACTIONS: dict[str, tuple[Any, Any]] = {
 
 
 @login_required
+@require_recent_password()
 def user_security(request: HttpRequest, pk: int) -> HttpResponse:
     """An administrator's security actions on an account: new password, two-factor off,
     lift a lockout, revoke the API token. Each is a service that writes its audit entry."""
@@ -302,4 +305,31 @@ def user_security(request: HttpRequest, pk: int) -> HttpResponse:
     }
     return render(
         request, "accounts/user_security.html", context, status=400 if action == "password" else 200
+    )
+
+
+@sensitive_post_parameters("password")
+@never_cache
+@login_required
+def reauth(request: HttpRequest) -> HttpResponse:
+    """Enter the password again before a sensitive action (accounts.reauth). Wrong passwords
+    count towards the sign-in lockout (authenticate goes through django-axes)."""
+    form = PasswordConfirmForm(request.POST or None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        user: Any = request.user
+        checked = authenticate(
+            request, username=user.get_username(), password=form.cleaned_data["password"]
+        )
+        if checked is not None and checked.pk == user.pk:
+            mark_password_entered(request)
+            messages.success(request, _("Password confirmed: repeat the action."))
+            return redirect(_safe_next(request))
+        form.add_error("password", _("Wrong password."))
+        status = 400
+    return render(
+        request,
+        "accounts/reauth.html",
+        {"form": form, "next": request.POST.get("next") or request.GET.get("next", "")},
+        status=status,
     )

@@ -1,4 +1,5 @@
-"""Check the audit log's hash chain; exit 1 naming the first bad entry if anything was altered."""
+"""Check the audit log's keyed hash chain and its newest signed checkpoint (core.audit_anchor);
+exit 1 naming the first bad entry if anything was altered, removed or recomputed."""
 
 import sys
 from typing import Any
@@ -29,7 +30,15 @@ class Command(BaseCommand):
         problems = list(verify_chain())
         total = AuditEntry.objects.count()
         if not problems:
-            self.stdout.write(f"audit log OK: {total} entries, chain intact")
+            from noichinh.core.audit_anchor import newest_checkpoint
+
+            newest = newest_checkpoint()
+            anchored = (
+                f"; matches the checkpoint of {newest['time']} (entry {newest['last_id']})"
+                if newest
+                else "; no checkpoint of this log yet (manage.py audit_checkpoint)"
+            )
+            self.stdout.write(f"audit log OK: {total} entries, chain intact{anchored}")
             return
         first = problems[0]
         self.stderr.write(f"audit log BROKEN at entry {first.entry_id}: {first.reason}")
