@@ -13,9 +13,10 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
+from openpyxl.utils import get_column_letter
 
 from .audit import audit_record
-from .exports import XLSX
+from .exports import XLSX, safe_sheet
 from .models import AuditAction
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -82,8 +83,9 @@ def xlsx_bytes(sheet: Sheet) -> bytes:
         ws.cell(line, 1, note)
     ws.column_dimensions["A"].width = 6 if sheet.numbered else 30
     for index in range(2, width + 1):
-        letter = ws.cell(1, index).column_letter
+        letter = get_column_letter(index)  # row 1 may be a merged cell (no column_letter)
         ws.column_dimensions[letter].width = 30 if index == 2 else 14
+    safe_sheet(ws)  # a record's text is shown, never evaluated as a formula
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

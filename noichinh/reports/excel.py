@@ -6,6 +6,7 @@ form can be read back: all or nothing, errors named by cell ("Ô C7: ...")."""
 from __future__ import annotations
 
 import io
+import zipfile
 from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -17,12 +18,14 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils.exceptions import InvalidFileException
 
+from noichinh.core.exports import check_xlsx, safe_sheet
 from noichinh.core.text import format_number
 
 from .models import FormItem, Submission
 from .selectors import ROMAN_SECTIONS, Rollup, SamePeriod
 
 FIRST_ROW = 6
+MAX_FORM_ROWS = 5000  # a report form has at most a few hundred indicators
 VALUE_COLUMN = "C"
 WARNING_FILL = PatternFill("solid", fgColor="FFF3CD")
 
@@ -85,6 +88,8 @@ def _body(
 
 
 def _save(workbook: Workbook) -> bytes:
+    for sheet in workbook.worksheets:
+        safe_sheet(sheet)  # a comment or a name is shown, never evaluated as a formula
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
@@ -256,9 +261,10 @@ def read_submission_workbook(
 ) -> tuple[dict[int, Decimal | None], dict[int, str]]:
     """Figures and comments by indicator id from a filled-in form, or ValidationError with
     every error by cell. Every item of the form must be present once."""
+    check_xlsx(content, max_rows=MAX_FORM_ROWS)  # size, bombs, rows: before parsing
     try:
         workbook = load_workbook(io.BytesIO(content), data_only=True)
-    except (InvalidFileException, OSError, KeyError, ValueError) as error:
+    except (InvalidFileException, OSError, KeyError, ValueError, zipfile.BadZipFile) as error:
         raise ValidationError(_("The file is not an Excel .xlsx file.")) from error
     sheet = workbook.worksheets[0]
     errors: list[str] = []
