@@ -137,7 +137,8 @@ class AutocompleteSelect(forms.Widget):
         return name not in data
 
     def selected(self, value: Any) -> list[tuple[Any, str]]:
-        ids = [int(item) for item in self._ids(value) if item.isdigit()]
+        # Ids a database can hold (a 40-digit "id" in a link crashed the lookup: a 500).
+        ids = [int(item) for item in self._ids(value) if item.isdigit() and len(item) < 19]
         if not ids or self.queryset is None:
             return []
         from .autocomplete import labels_for
