@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import Substr
 
-from noichinh.core.counts import branches_on, tree_on, with_holder, within_on
+from noichinh.core.counts import branches_on, with_holder, within_on
 from noichinh.core.scoping import ScopedQuerySet
 from noichinh.units.models import Unit, names_on
 
@@ -101,6 +101,8 @@ def case_totals(
     With `as_of` (a past window's last day) the subtree and its branches are those of that day:
     Quảng Trị's 2023 figures do not include Quảng Bình, merged into it in 2025, exactly as the
     campaign's midterm review counts them (`core.counts.within_on`, the one rule)."""
+    from noichinh.units.selectors import tree_on  # the tree of a day, read once
+
     tree = tree_on(as_of) if as_of is not None else None
     base = within_on(Case.objects.restrict(user, "view"), unit, as_of, tree=tree).filter(
         detected_on__gte=start, detected_on__lte=end

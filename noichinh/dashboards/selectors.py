@@ -32,7 +32,6 @@ from noichinh.core.counts import (
     get_count,
     records_url,
     subtree_ids_on,
-    tree_on,
 )
 from noichinh.core.periods import Period
 from noichinh.core.permissions import Role
@@ -40,6 +39,7 @@ from noichinh.core.scoping import roles_held_on
 from noichinh.petitions import selectors as petition_selectors
 from noichinh.petitions.models import Petition
 from noichinh.units.models import Unit, names_on
+from noichinh.units.selectors import tree_on  # the tree of a day, read once (kept per day)
 from noichinh.work.selectors import task_list_due_soon, task_list_overdue
 
 

@@ -178,8 +178,49 @@ def change(old: Mapping[str, Any] | None, new: Mapping[str, Any] | None) -> None
     apply(delta)
 
 
+# -- the stored current deadline (Petition.current_due_on) -------------------------------------
+
+
+def current_due(p: Any) -> dt.date | None:
+    """The deadline running now: to classify while received, to resolve while accepted and
+    not paused; None otherwise (the definition of selectors.overdue_q)."""
+    if p.status == PetitionStatus.RECEIVED:
+        return p.classify_due_on
+    if p.status == PetitionStatus.ACCEPTED and p.paused_since is None:
+        return p.resolve_due_on
+    return None
+
+
+def current_due_expression() -> models.Case:
+    """`current_due` in SQL, for the set-based refresh."""
+    return models.Case(
+        models.When(status=PetitionStatus.RECEIVED, then=F("classify_due_on")),
+        models.When(
+            status=PetitionStatus.ACCEPTED, paused_since__isnull=True, then=F("resolve_due_on")
+        ),
+        default=None,
+        output_field=models.DateField(),
+    )
+
+
+def refresh_current_due(petition_ids: Iterable[int] | None = None) -> int:
+    """Recompute the stored current deadline of the given petitions (None: all), for the
+    paths that bypass `save` (bulk_create, update); returns the rows changed."""
+    queryset = Petition.objects.order_by()
+    if petition_ids is not None:
+        ids = list(petition_ids)
+        changed = 0
+        for start in range(0, len(ids), 2000):
+            changed += queryset.filter(pk__in=ids[start : start + 2000]).update(
+                current_due_on=current_due_expression()
+            )
+        return changed
+    return queryset.update(current_due_on=current_due_expression())
+
+
 @receiver(pre_save, sender=Petition, dispatch_uid="petition_counts_pre_save")
 def _remember(sender: Any, instance: Petition, raw: bool = False, **kwargs: Any) -> None:
+    instance.current_due_on = current_due(instance)
     instance._counted = _row(instance.pk) if instance.pk is not None and not raw else None  # type: ignore[attr-defined]
 
 
@@ -187,6 +228,9 @@ def _remember(sender: Any, instance: Petition, raw: bool = False, **kwargs: Any)
 def _count(sender: Any, instance: Petition, raw: bool = False, **kwargs: Any) -> None:
     if raw:
         return
+    fields = kwargs.get("update_fields")
+    if fields is not None and "current_due_on" not in fields:
+        Petition.objects.filter(pk=instance.pk).update(current_due_on=instance.current_due_on)
     change(getattr(instance, "_counted", None), _row(instance.pk))
     instance._counted = None  # type: ignore[attr-defined]
 
@@ -207,6 +251,7 @@ def count_created(petition_ids: Iterable[int]) -> None:
     delta: Counter[Key] = Counter()
     chains: dict[int, list[int]] = {}
     ids = list(petition_ids)
+    refresh_current_due(ids)
     for start in range(0, len(ids), 2000):
         for row in Petition.objects.filter(pk__in=ids[start : start + 2000]).values(*FIELDS_ALL):
             if row["unit_id"] not in chains:
@@ -304,6 +349,7 @@ def _record_tree() -> None:
 def rebuild() -> int:
     """Recount the whole table from the petitions: the tree from today's paths, then one
     INSERT ... SELECT ... GROUP BY per measure and grain. Returns the number of rows."""
+    refresh_current_due()
     PetitionCount.objects.all().delete()
     _record_tree()
     table = PetitionCount._meta.db_table
@@ -530,6 +576,38 @@ class Tree:
             if all(any(p.startswith(prefix) for prefix in g) for g in groups)
         }
 
+    def by_depth(self) -> list[int]:
+        """The recorded units, the deepest first (computed once per tree)."""
+        if not hasattr(self, "_by_depth"):
+            self._by_depth = sorted(self.parent, key=self.depth, reverse=True)
+        return self._by_depth
+
+    def branch_weights(
+        self, units: set[int], branch: Any
+    ) -> dict[int, list[tuple[int | None, int]]]:
+        """Like `weights`, grouped by `branch(unit)` (the branch below the page's unit): the
+        outermost recorded subtrees inside the set that lie in one branch, and the own
+        petitions of a unit whose recorded subtree is only partly inside or spans branches.
+        A table by branch reads a few rows per branch, not one per unit of the country."""
+        found: dict[int, list[tuple[int | None, int]]] = defaultdict(list)
+        full: dict[int, bool] = {}
+        for x in self.by_depth():
+            full[x] = x in units and all(
+                full.get(c, False) and branch(c) == branch(x) for c in self.children.get(x, [])
+            )
+        for x in units:
+            if x not in self.parent:
+                continue
+            g, p = branch(x), self.parent.get(x)
+            if full[x]:
+                if p is None or not full.get(p, False) or branch(p) != g:
+                    found[x].append((g, 1))
+            else:
+                found[x].append((g, 1))
+                for c in self.children.get(x, []):
+                    found[c].append((g, -1))
+        return found
+
     def depth(self, unit_id: int) -> int:
         n, cur = 0, self.parent.get(unit_id)
         while cur is not None:
@@ -564,6 +642,21 @@ class Tree:
         return found
 
 
+def branch_resolver(tree: Tree, branch_of: Mapping[int, int]) -> Any:
+    """unit id -> its branch in `branch_of`, else the branch of its nearest recorded ancestor
+    that has one (a unit created after the window's last day), else None."""
+    branches: dict[int | None, int | None] = {None: None}
+    for unit_id, top in branch_of.items():
+        branches[unit_id] = top
+
+    def branch(unit_id: int | None) -> int | None:
+        if unit_id not in branches:
+            branches[unit_id] = branch(tree.parent.get(unit_id))  # type: ignore[arg-type]
+        return branches[unit_id]
+
+    return branch
+
+
 SUMS = ("rcv", "acc", "res", "ontime", "late")
 
 
@@ -590,10 +683,13 @@ def read(
     windows: Sequence[Window],
     by: str | None = None,
     cache: dict[Any, Any] | None = None,
+    branch_of: Mapping[int, int] | None = None,
 ) -> list[dict[Any, Figures]] | None:
     """The figures of each window (per value of `by`: "unit", "kind", "field"; else under
     None) for the petitions of `queryset` held by `window.ids` on the window's last day, from
-    the kept table; None when `queryset` filters on something the table does not key."""
+    the kept table; None when `queryset` filters on something the table does not key.
+    With `by="unit"` and `branch_of` ({unit: its branch}), per branch instead of per unit: a
+    unit missing from it counts for the branch of its nearest recorded ancestor in it."""
     from .selectors import statistics_aggregates
 
     scope = query_scope(queryset)
@@ -610,12 +706,17 @@ def read(
         rows = rows.filter(kind=scope.kind)
     if scope.field is not None:
         rows = rows.filter(field=scope.field)
+    branch = branch_resolver(tree, branch_of or {})
+
     weights: list[dict[int, list[tuple[int | None, int]]]] = []
     for w in windows:
         units = set(tree.parent) if w.ids is None else set(w.ids)
         if allowed is not None:
             units &= allowed
-        weights.append(tree.weights(units, by == "unit"))
+        if branch_of is not None and by == "unit":
+            weights.append(tree.branch_weights(units, branch))
+        else:
+            weights.append(tree.weights(units, by == "unit"))
     row_units = sorted({u for ws in weights for u in ws})
     group_field = by if by in ("kind", "field") else None
     # Which (measure, period) rows feed which sum of which window.
@@ -663,13 +764,22 @@ def read(
                 .values_list(*keys, "measure", "grain", "day", "total")
             )
             tallies: dict[tuple[Any, ...], Counter[str]] = defaultdict(Counter)
+            # Which sums a (measure, grain, day) row feeds, worked out once per such triple
+            # (the country's rows repeat them per kind and field: thousands of rows).
+            routes: dict[tuple[str, str, dt.date], list[str]] = {}
             for *key, measure, grain, day, total in grouped:
-                for i, ranges in enumerate(feeds):
-                    for measures, parts, suffix in ranges:
-                        if measure in measures and any(
-                            g == grain and a <= day <= b for g, a, b in parts
-                        ):
-                            tallies[tuple(key)][f"w{i}_{measure}{suffix}"] += total
+                names = routes.get((measure, grain, day))
+                if names is None:
+                    names = routes[(measure, grain, day)] = [
+                        f"w{i}_{measure}{suffix}"
+                        for i, ranges in enumerate(feeds)
+                        for measures, parts, suffix in ranges
+                        if measure in measures
+                        and any(g == grain and a <= day <= b for g, a, b in parts)
+                    ]
+                tally = tallies[tuple(key)]
+                for name in names:
+                    tally[name] += total
             sums.update(tallies)
         for key, row in sums.items():
             unit_id = key[0]
@@ -696,7 +806,8 @@ def read(
             held = statistics_aggregates(w.start, w.end, held=w.held)
             counted = statistics_aggregates(w.start, w.end, "_c", held=Q(unit_id__in=list(w.ids)))
             for row in _grouped(moved_ones, values, {**held, **counted}):
-                target = result[i][row[by] if by else None]
+                key = row[by] if by else None
+                target = result[i][branch(key) if branch_of is not None and by == "unit" else key]
                 for name in held:
                     target[name] += (row[name] or 0) - (row[f"{name}_c"] or 0)
         pauses = PetitionPause.objects.order_by().filter(start__lte=w.end)
@@ -722,7 +833,10 @@ def read(
             holders = _holders_on([pk for pk, *_rest in found], w.end)
             for pk, unit_id, *group in found:
                 if w.ids is None or holders.get(pk, unit_id) in w.ids:
-                    result[i][group[0] if by else None]["carried_forward_overdue"] -= 1
+                    key = group[0] if by else None
+                    if branch_of is not None and by == "unit":
+                        key = branch(key)
+                    result[i][key]["carried_forward_overdue"] -= 1
     return [dict(r) for r in result]
 
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from noichinh.core.audit import audit_record
 from noichinh.core.models import AuditAction
+from noichinh.core.text import format_date
 
 from .models import Cluster, ClusterMembership, Unit
 
@@ -47,6 +48,6 @@ def cluster_members_set(
             user=user,
             instance=cluster,
             changes={"members": [sorted(current), sorted(wanted)]},
-            message=_("Members from %(day)s") % {"day": f"{on:%d/%m/%Y}"},
+            message=_("Members from %(day)s") % {"day": f"{format_date(on)}"},
         )
     return joined, left

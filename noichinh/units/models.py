@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from noichinh.core.models import Record
 from noichinh.core.scoping import ScopedQuerySet, user_scope
+from noichinh.core.text import format_date
 
 from .choices import EventKind, LinkRole, UnitKind
 
@@ -154,7 +155,7 @@ class UnitEvent(models.Model):
         verbose_name_plural = _("reorganisation events")
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.date:%d/%m/%Y}"
+        return f"{self.get_kind_display()} {format_date(self.date)}"
 
     def sources(self) -> list[Unit]:
         return [link.unit for link in self.links.all() if link.role == LinkRole.SOURCE]
@@ -201,7 +202,7 @@ class UnitVersion(models.Model):
         indexes = [models.Index(fields=["valid_from", "valid_to"])]
 
     def __str__(self) -> str:
-        return f"{self.name} ({self.valid_from:%d/%m/%Y}-)"
+        return f"{self.name} ({format_date(self.valid_from)}-)"
 
 
 class MergedOutsideRule(models.TextChoices):

@@ -25,6 +25,7 @@ from noichinh.core.handover import (
 )
 from noichinh.core.models import AuditAction
 from noichinh.core.scoping import user_scope
+from noichinh.core.text import format_date
 
 from .choices import EventKind, LinkRole
 from .models import Unit, UnitEvent, UnitEventLink, UnitVersion, segment
@@ -52,7 +53,7 @@ def _require_active(unit: Unit, on: dt.date) -> None:
     if on < unit.valid_from:
         raise ValidationError(
             _("The date must not be before “%(unit)s” was established (%(date)s).")
-            % {"unit": unit, "date": unit.valid_from.strftime("%d/%m/%Y")}
+            % {"unit": unit, "date": format_date(unit.valid_from)}
         )
 
 
@@ -80,6 +81,10 @@ def _event(
 
 def _new_version(unit: Unit, on: dt.date, event: UnitEvent | None) -> None:
     """Close the version in force and open one with the unit's current state from `on`."""
+    from .selectors import forget_trees
+
+    # The trees kept by selectors.tree_on would be stale (their fingerprint changes too).
+    forget_trees()
     current = unit.versions.filter(valid_to__isnull=True).first()
     if current is not None:
         if current.valid_from >= on:
@@ -202,7 +207,7 @@ def unit_rename(
     unit.save()
     event = _event(EventKind.RENAMED, on, user, document, note, sources=[unit], targets=[unit])
     _new_version(unit, on, event)
-    _audit(user, unit, before, _("Renamed on %(date)s") % {"date": on.strftime("%d/%m/%Y")})
+    _audit(user, unit, before, _("Renamed on %(date)s") % {"date": format_date(on)})
     return unit
 
 

@@ -72,6 +72,12 @@ class Command(BenchScoping):
         parser.add_argument(
             "--explain", action="store_true", help="print the plan of each page's slowest query"
         )
+        parser.add_argument(
+            "--only",
+            default="",
+            help="comma-separated words: time only the pages whose name contains one (skips "
+            "the counts and references)",
+        )
         add_work_mem_argument(parser)
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -131,9 +137,10 @@ class Command(BenchScoping):
         )
         self.stdout.write(f"counts: year {year} ({start:%d/%m/%Y}-{end:%d/%m/%Y})")
 
+        only = [w for w in options["only"].split(",") if w]
         for label, user in users.items():
             unit = units[label]
-            for key in COUNTS:
+            for key in COUNTS if not only else ():
 
                 def plain(key: str = key, unit: Any = unit, user: Any = user) -> int:
                     return count_value(key, unit=unit, start=start, end=end, user=user)
@@ -173,9 +180,9 @@ class Command(BenchScoping):
             client = Client()
             client.force_login(user)
             for name, url, actors in pages:
-                if label in actors:
+                if label in actors and (not only or any(w in name for w in only)):
                     self._time_page(f"{name}[{label}]", client, url)
-            if label == "national":
+            if label == "national" and not only:
                 self._plain_list(user)
                 if rollup is not None:
                     self._naive_rollup(root, *rollup[1:])
