@@ -24,3 +24,12 @@ class ProgressState(models.TextChoices):
     ON_TRACK = "on_track", _("On track")
     BEHIND = "behind", _("Behind")
     NO_TARGET = "no_target", _("No target")
+
+
+class CampaignState(models.TextChoices):
+    """Derived from the campaign's dates (never stored): a campaign whose end date has passed
+    has ended, whatever was recorded."""
+
+    UPCOMING = "upcoming", _("Not started yet")
+    RUNNING = "running", _("Under way")
+    ENDED = "ended", _("Ended")

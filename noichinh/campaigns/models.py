@@ -7,18 +7,20 @@ below it (`scope_view_ancestors`). A registration belongs to the registering uni
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any, ClassVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from noichinh.core.counts import all_counts
 from noichinh.core.models import UnitOwned
 
-from .choices import CriterionLevel, RegistrationStatus, ReviewKind
+from .choices import CampaignState, CriterionLevel, RegistrationStatus, ReviewKind
 
 
 class Campaign(UnitOwned):
@@ -48,6 +50,24 @@ class Campaign(UnitOwned):
     def clean(self) -> None:
         if self.start_on and self.end_on and self.end_on < self.start_on:
             raise ValidationError({"end_on": _("The campaign cannot end before it starts.")})
+
+    def state_on(self, day: dt.date | None = None) -> str:
+        """Not started, under way or ended on `day` (today), from the dates alone."""
+        day = day or timezone.localdate()
+        if day < self.start_on:
+            return CampaignState.UPCOMING
+        if day > self.end_on:
+            return CampaignState.ENDED
+        return CampaignState.RUNNING
+
+    @property
+    def state(self) -> str:
+        return self.state_on()
+
+    def state_text(self) -> str:
+        return str(CampaignState(self.state_on()).label)
+
+    state_text.short_description = _("state")  # type: ignore[attr-defined]
 
 
 class Criterion(UnitOwned):

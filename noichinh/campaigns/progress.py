@@ -17,7 +17,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from noichinh.core.counts import Tree, count_value, records_url, tree_on
+from noichinh.core.counts import Tree, count_hidden, count_value, records_url, tree_on
+from noichinh.core.text import format_date
 from noichinh.units.models import ClusterMembership, MergedOutsideRule, Unit, names_on
 
 from .choices import ProgressState
@@ -83,6 +84,14 @@ class ProgressRow:
     url: str = ""
     children_target: int | None = None
     children_actual: int | None = None
+    # Of `actual` (the official figure, the same for every reader), the records the reader may
+    # not open (a confidential case): the page links `shown` records and states the rest.
+    hidden: int = 0
+
+    @property
+    def shown(self) -> int:
+        """The records behind `url` that the reader may open (the linked list's length)."""
+        return self.actual - self.hidden
 
     @property
     def state_label(self) -> str:
@@ -192,6 +201,7 @@ def unit_progress(
     context: ProgressContext | None = None,
     until: dt.date | None = None,
     criteria: list[Criterion] | None = None,
+    viewer: Any = None,
 ) -> UnitProgress:
     """THE progress of `unit` at `review` (None: the whole period), used by the registration
     page and its export, /api/progress/, the cluster table and the nominations' figures.
@@ -241,6 +251,16 @@ def unit_progress(
                 url=records_url(
                     criterion.count_key, unit=unit, start=ctx.start, end=end, as_of=end
                 ),
+                hidden=count_hidden(
+                    criterion.count_key,
+                    user=viewer,
+                    unit=unit,
+                    start=ctx.start,
+                    end=end,
+                    as_of=end,
+                    tree=tree,
+                    total=actual,
+                ),
             )
         )
     return UnitProgress(
@@ -260,11 +280,14 @@ def registration_unit_progress(
     *,
     on: dt.date | None = None,
     children: list[TargetRegistration] | None = None,
+    viewer: Any = None,
 ) -> UnitProgress:
     """`unit_progress` of the registration's unit; with `children` (the departments' own
     registrations), each row also sums the units below against the committee's target."""
     ctx = ProgressContext(registration.campaign, review, on)
-    result = unit_progress(registration.unit, registration.campaign, review, context=ctx)
+    result = unit_progress(
+        registration.unit, registration.campaign, review, context=ctx, viewer=viewer
+    )
     if not children or not result.has_figures:
         return result
     tree = ctx.tree(ctx.end)
@@ -301,14 +324,21 @@ def registration_progress(
     *,
     on: dt.date | None = None,
     children: list[TargetRegistration] | None = None,
+    viewer: Any = None,
 ) -> list[ProgressRow]:
     """The rows of `registration_unit_progress` (none for a unit merged away before the
     cut-off)."""
-    return registration_unit_progress(registration, review, on=on, children=children).rows
+    return registration_unit_progress(
+        registration, review, on=on, children=children, viewer=viewer
+    ).rows
 
 
 def children_progress(
-    registration: TargetRegistration, review: Review | None, *, on: dt.date | None = None
+    registration: TargetRegistration,
+    review: Review | None,
+    *,
+    on: dt.date | None = None,
+    viewer: Any = None,
 ) -> list[tuple[TargetRegistration, list[ProgressRow]]]:
     """The registrations of the units directly below (departments), each with its progress.
     A committee merged into this one hangs below it since the merger but is not a unit below:
@@ -321,7 +351,9 @@ def children_progress(
         .select_related("unit", "campaign")
         .order_by("unit__code")
     )
-    return [(child, registration_progress(child, review, on=on)) for child in children]
+    return [
+        (child, registration_progress(child, review, on=on, viewer=viewer)) for child in children
+    ]
 
 
 # -- the cluster's table ----------------------------------------------------------------------
@@ -355,7 +387,7 @@ class ClusterRow:
             return _(
                 "Merged into %(unit)s, outside the cluster: counted with its own target and "
                 "its records up to its closing on %(day)s."
-            ) % {"unit": successor, "day": f"{self.counted_until:%d/%m/%Y}"}
+            ) % {"unit": successor, "day": f"{format_date(self.counted_until)}"}
         if self.excluded:
             return _("Merged into %(unit)s, outside the cluster: not counted.") % {
                 "unit": successor
@@ -422,7 +454,12 @@ def cluster_members_at(cluster: Any, start: dt.date, end: dt.date) -> list[Any]:
 
 
 def cluster_table(
-    cluster: Any, campaign: Campaign, review: Review, *, on: dt.date | None = None
+    cluster: Any,
+    campaign: Campaign,
+    review: Review,
+    *,
+    on: dt.date | None = None,
+    viewer: Any = None,
 ) -> ClusterTable:
     """The member committees side by side for a review: actual, target and % per committee-level
     criterion (each from `unit_progress`), a weighted score (the weights of the criteria, over
@@ -479,7 +516,7 @@ def cluster_table(
             until = member.valid_to
             row.counted_until = until
         result = unit_progress(
-            member, campaign, review, context=ctx, until=until, criteria=criteria
+            member, campaign, review, context=ctx, until=until, criteria=criteria, viewer=viewer
         )
         weighted = Decimal(0)
         weights = Decimal(0)

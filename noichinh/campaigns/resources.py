@@ -35,8 +35,8 @@ class CampaignResource(ModelResource):
     model = Campaign
     form = CampaignForm
     fields = tuple(CampaignForm.Meta.fields)
-    list_columns = ("title", "plan", "start_on", "end_on", "unit")
-    detail_fields = ("title", "plan", "theme", "start_on", "end_on", "unit")
+    list_columns = ("title", "plan", "start_on", "end_on", "state_text", "unit")
+    detail_fields = ("title", "plan", "theme", "start_on", "end_on", "state_text", "unit")
     search_fields = ("title", "theme")
     sortable = ("title", "start_on")
     ordering = ("-start_on", "title")

@@ -11,18 +11,21 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from noichinh.core.forms import add_service_errors
 from noichinh.core.office import Sheet, office_response
+from noichinh.core.record_actions import RecordAction
 from noichinh.core.scoping import can, can_on, user_scope
-from noichinh.core.text import format_number, format_percent
+from noichinh.core.text import format_date, format_number, format_percent
 from noichinh.core.views import VerbDetailView, render_verb_error
 from noichinh.units.models import Cluster
 
 from . import progress, services
+from .choices import RegistrationStatus
 from .forms import AmendForm, RequestChildrenForm, ReturnForm, SetTargetForm
 from .models import Campaign, Review, Target, TargetChange, TargetRegistration
 from .resources import TargetRegistrationResource
@@ -100,11 +103,11 @@ class RegistrationDetailView(VerbDetailView):
                 grid.append((criterion, cells))
         children = [
             (child, rows)
-            for child, rows in progress.children_progress(obj, review)
+            for child, rows in progress.children_progress(obj, review, viewer=user)
             if can_on(user, "view", child)
         ]
         result = progress.registration_unit_progress(
-            obj, review, children=[c for c, _r in children]
+            obj, review, children=[c for c, _r in children], viewer=user
         )
         parent = obj.unit.parent
         approve_scope = user_scope(user, "approve", TargetRegistration)
@@ -122,6 +125,33 @@ class RegistrationDetailView(VerbDetailView):
             "can_change": can_on(user, "change", obj),
             "can_decide": parent is not None and approve_scope.covers(parent.path),
         }
+
+    def verb_actions(
+        self, obj: TargetRegistration, context: dict[str, Any]
+    ) -> list[RecordAction | None]:
+        """The services' rules: targets are set and submitted while the registration is
+        editable, amended after; the level above decides on a submitted one."""
+        change, decide = context["can_change"], context["can_decide"]
+        editable = obj.editable
+        review = context.get("review")
+        query = f"&review={review.pk}" if review else ""
+        export = reverse("campaigns:registration_export", args=[obj.pk])
+        return [
+            RecordAction("set", _("Register a target")) if change and editable else None,
+            RecordAction("submit", _("Submit to the level above")) if change and editable else None,
+            RecordAction("amend", _("Amend a target")) if change and not editable else None,
+            RecordAction("request", _("Ask the units below to register"))
+            if change and context["request_form"].fields
+            else None,
+            RecordAction("approve", _("Approve"))
+            if decide and obj.status == RegistrationStatus.SUBMITTED
+            else None,
+            RecordAction("return", _("Return"))
+            if decide and obj.status == RegistrationStatus.SUBMITTED
+            else None,
+            RecordAction("xlsx", _("Export to Excel"), f"{export}?format=xlsx{query}"),
+            RecordAction("docx", _("Export to Word"), f"{export}?format=docx{query}"),
+        ]
 
     def verb_forms(self, obj: TargetRegistration) -> dict[str, Any]:
         return {
@@ -311,7 +341,7 @@ def cluster_sheet(cluster: Cluster, review: Review, table: progress.ClusterTable
         title=_("Results of %(cluster)s: %(review)s") % {"cluster": cluster, "review": review},
         issuer=str(cluster.unit),
         subtitle=_("%(campaign)s; records up to %(day)s")
-        % {"campaign": review.campaign, "day": f"{review.cutoff_on:%d/%m/%Y}"},
+        % {"campaign": review.campaign, "day": f"{format_date(review.cutoff_on)}"},
         headers=headers,
         rows=rows,
         footer=footer,
@@ -335,7 +365,7 @@ def cluster_review(request: HttpRequest, pk: int) -> HttpResponse:
         review = latest
     else:
         review = _review_param(request)
-    table = progress.cluster_table(cluster, review.campaign, review)
+    table = progress.cluster_table(cluster, review.campaign, review, viewer=request.user)
     fmt = request.GET.get("format")
     if fmt in ("xlsx", "docx"):
         return office_response(

@@ -47,7 +47,11 @@ def snapshot(instance: models.Model | None) -> dict[str, Any]:
     """The record's stored fields as JSON-safe values (foreign keys by id).
 
     Fields a model lists in `audit_redact` (a denouncer's identity, protected by law) enter the
-    log only as a fingerprint: a change still shows, the value never does."""
+    log only as a fingerprint: a change still shows, the value never does. The fingerprint is
+    keyed (a list of names cannot be hashed to find the one behind it) and bound to the record
+    and the field (model label, primary key, field name), so the same name on two records gives
+    two unrelated fingerprints: the log cannot link a denunciation to a complaint of the same
+    person."""
     if instance is None:
         return {}
     data: dict[str, Any] = {}
@@ -57,10 +61,10 @@ def snapshot(instance: models.Model | None) -> dict[str, Any]:
             continue
         value = _json_value(getattr(instance, field.attname))
         if field.name in redact and value not in (None, ""):
-            # Keyed, so a list of names cannot be hashed to find the one behind a fingerprint.
-            digest = hmac.new(
-                settings.SECRET_KEY.encode(), f"{instance._meta.label}:{value}".encode(), "sha256"
-            ).hexdigest()
+            bound = json.dumps(
+                [instance._meta.label, str(instance.pk), field.attname, value], ensure_ascii=False
+            )
+            digest = hmac.new(settings.SECRET_KEY.encode(), bound.encode(), "sha256").hexdigest()
             value = f"[{digest[:8]}]"
         data[field.attname] = value
     if instance.pk is not None:
@@ -76,7 +80,7 @@ def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
     return {k: [before.get(k), after.get(k)] for k in keys if before.get(k) != after.get(k)}
 
 
-def entry_hash(entry: AuditEntry) -> str:
+def _entry_text(entry: AuditEntry) -> bytes:
     payload = [
         entry.prev_hash,
         entry.created_at.astimezone(dt.UTC).isoformat(),
@@ -94,7 +98,23 @@ def entry_hash(entry: AuditEntry) -> str:
         entry.message,
     ]
     text = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return text.encode("utf-8")
+
+
+def audit_key() -> bytes:
+    """The chain's HMAC key (NOICHINH_AUDIT_KEY): whoever can write the database but does not
+    hold the key cannot recompute a hash after altering, removing or inserting an entry."""
+    return str(settings.NOICHINH_AUDIT_KEY).encode("utf-8")
+
+
+def entry_hash(entry: AuditEntry, key: bytes | None = None) -> str:
+    """HMAC-SHA256 of the entry's content and the previous entry's hash."""
+    return hmac.new(key or audit_key(), _entry_text(entry), hashlib.sha256).hexdigest()
+
+
+def legacy_entry_hash(entry: AuditEntry) -> str:
+    """The unkeyed SHA-256 of logs written before the key (read by `audit_rekey` only)."""
+    return hashlib.sha256(_entry_text(entry)).hexdigest()
 
 
 def _unit_of(instance: models.Model | None) -> tuple[int | None, str]:
@@ -200,8 +220,15 @@ class ChainProblem:
     reason: str
 
 
-def verify_chain(batch: int = 5000) -> Iterator[ChainProblem]:
-    """Walk the log in order; yield every break (altered, removed or reordered entries)."""
+def verify_chain(
+    batch: int = 5000, *, hasher: Any = None, anchor: bool = True
+) -> Iterator[ChainProblem]:
+    """Walk the log in order; yield every break (altered, removed or reordered entries), then
+    compare the log with the newest signed checkpoint kept outside the database
+    (core.audit_anchor): entries removed from the end, or a log recomputed wholesale, show there.
+    `hasher` checks another hash function (audit_rekey verifies the unkeyed chain with it)."""
+    key = audit_key()
+    compute = hasher or (lambda entry: entry_hash(entry, key))
     previous_hash = GENESIS
     previous_id = 0
     last_seen_id = 0
@@ -217,8 +244,12 @@ def verify_chain(batch: int = 5000) -> Iterator[ChainProblem]:
                     f"prev_hash does not match entry {previous_id or 'genesis'}: "
                     "an entry before it was removed or altered",
                 )
-            if entry_hash(entry) != entry.hash:
-                yield ChainProblem(entry.pk, "content does not match its hash: entry altered")
+            expected = compute(entry)
+            if not hmac.compare_digest(expected, entry.hash):
+                yield ChainProblem(
+                    entry.pk,
+                    "content does not match its hash: entry altered (or hashed without the key)",
+                )
             previous_hash = entry.hash
             previous_id = entry.pk
         last_seen_id = chunk[-1].pk
@@ -228,3 +259,7 @@ def verify_chain(batch: int = 5000) -> Iterator[ChainProblem]:
             head.last_id or None,
             f"the newest entry should be {head.last_id}, found {previous_id}: entries removed",
         )
+    if anchor:
+        from .audit_anchor import verify_anchor
+
+        yield from verify_anchor()

@@ -9,7 +9,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.apps import apps
-from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, When
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.urls import reverse
 
 from noichinh.core.counts import subtree_ids_on
@@ -52,22 +52,14 @@ def visible(user: Any) -> Any:
 
 
 def overdue_q(on: dt.date) -> Q:
-    """Open petitions past their deadline on `on` (a paused petition's clock is stopped)."""
-    received = Q(status=PetitionStatus.RECEIVED, classify_due_on__lt=on)
-    accepted = Q(status=PetitionStatus.ACCEPTED, paused_since__isnull=True, resolve_due_on__lt=on)
-    return received | accepted
+    """Open petitions past their deadline on `on` (a paused petition's clock is stopped): the
+    stored `current_due_on` (to classify while received, to resolve while accepted and not
+    paused; indexed with the unit)."""
+    return Q(current_due_on__lt=on)
 
 
 def due_soon_q(on: dt.date, days: int = clock.DUE_SOON_DAYS) -> Q:
-    last = on + dt.timedelta(days=days)
-    received = Q(status=PetitionStatus.RECEIVED, classify_due_on__gte=on, classify_due_on__lte=last)
-    accepted = Q(
-        status=PetitionStatus.ACCEPTED,
-        paused_since__isnull=True,
-        resolve_due_on__gte=on,
-        resolve_due_on__lte=last,
-    )
-    return received | accepted
+    return Q(current_due_on__gte=on, current_due_on__lte=on + dt.timedelta(days=days))
 
 
 def resolved_late_q() -> Q:
@@ -80,12 +72,7 @@ def petition_list_overdue(user: Any, on: dt.date) -> Any:
         visible(user)
         .filter(overdue_q(on))
         .select_related("unit")
-        .annotate(
-            due=Case(
-                When(status=PetitionStatus.ACCEPTED, then=F("resolve_due_on")),
-                default=F("classify_due_on"),
-            )
-        )
+        .annotate(due=F("current_due_on"))
         .order_by("due", "id")
     )
 
@@ -328,8 +315,35 @@ def held_q(unit: Any, day: dt.date, ids: list[int] | None = None) -> Q:
     counts each record for the unit that held it then (the rule of the derived counts with
     `as_of`, core.counts; a petition handed over since counts for the unit that had it)."""
     if ids is None:
-        ids = subtree_ids_on(unit, day)
+        ids = subtree_ids_on(unit, day, _tree(day))
     return held_on_q(Petition, ids, day)
+
+
+def branch_map(unit: Any, day: dt.date) -> dict[int, int]:
+    """{unit id: its branch} on the tree of `day`: the child of `unit` whose subtree holds it,
+    `unit` itself for itself (no unit: the roots of the tree, each its own branch)."""
+    from types import SimpleNamespace
+
+    tree = _tree(day)
+    if unit is None:
+        tops = tree.get(None, [])
+        found: dict[int, int] = {}
+        for top in tops:
+            for member in subtree_ids_on(SimpleNamespace(pk=top), day, tree):
+                found[member] = top
+        return found
+    found = {unit.pk: unit.pk}
+    for child in tree.get(unit.pk, []):
+        for member in subtree_ids_on(SimpleNamespace(pk=child), day, tree):
+            found[member] = child
+    return found
+
+
+def _tree(day: dt.date) -> Any:
+    """The unit tree of `day`, read once (units.selectors.tree_on keeps it)."""
+    from noichinh.units.selectors import tree_on
+
+    return tree_on(day)
 
 
 @dataclass(frozen=True)
@@ -349,7 +363,8 @@ class Attribution:
     @classmethod
     def of(cls, unit: Any, end: dt.date) -> Attribution:
         ly_end = shift_year(end)
-        ids, ids_ly = subtree_ids_on(unit, end), subtree_ids_on(unit, ly_end)
+        ids = subtree_ids_on(unit, end, _tree(end))
+        ids_ly = subtree_ids_on(unit, ly_end, _tree(ly_end))
         return cls(
             held_q(unit, end, ids),
             held_q(unit, ly_end, ids_ly),
@@ -389,7 +404,7 @@ def statistics(
     from the petitions (`statistics_raw`). Both give the same numbers (test_aggregates.py)."""
     from . import aggregates
 
-    ids = subtree_ids_on(unit, end) if unit is not None else None
+    ids = subtree_ids_on(unit, end, _tree(end)) if unit is not None else None
     held = held_q(unit, end, ids) if unit is not None else None
     kept = aggregates.read(queryset, [_window(unit, start, end, ids, held)])
     if kept is None:
@@ -486,24 +501,44 @@ def breakdown(
 ) -> list[dict[str, Any]]:
     """The figures per value of `by` ("unit", "kind" or "field"), with the same period last
     year (`stats`, `stats_ly`: `Statistics`) and today's overdue: the windows from the kept
-    aggregate like `summary` (or `source="raw"`: one grouped query over the petitions)."""
+    aggregate like `summary` (or `source="raw"`: one grouped query over the petitions).
+
+    `by="branch"`: per branch directly below `unit` on the tree of `end` (the country: its
+    provinces and central departments; a province: its departments and communes), `unit`
+    itself for the petitions it holds; a unit closed before the window with no figure in it
+    is no row. The rows add up to `summary`. Rows carry `unit` and `own` (the unit itself)."""
     from . import aggregates
 
+    branch_of: dict[int, int] | None = None
+    if by == "branch":
+        branch_of = branch_map(unit, end)
+        by = "unit"
     ly_start, ly_end = shift_year(start), shift_year(end)
     held = _attribution(unit, end, attribution)
     window, window_ly = _windows(start, end, held)
     kept = None
     if source == "kept" and window is not None:
         kept = aggregates.read(
-            queryset, [window, window_ly], by=by, cache=held.cache if held else None
+            queryset,
+            [window, window_ly],
+            by=by,
+            cache=held.cache if held else None,
+            branch_of=branch_of,
         )
+    branch = None
+    if branch_of is not None:
+        tree = (held.cache.get("tree") if held else None) or aggregates.Tree.read()
+        branch = aggregates.branch_resolver(tree, branch_of)
     if kept is not None:
         overdue_ones = queryset.filter(overdue_q(on))
         if held is not None:
             overdue_ones = overdue_ones.filter(held.now)
-        overdue = dict(
+        overdue: dict[Any, int] = {}
+        for key, n in (
             overdue_ones.order_by().values(by).annotate(n=Count("id")).values_list(by, "n")
-        )
+        ):
+            key = branch(key) if branch is not None else key
+            overdue[key] = overdue.get(key, 0) + n
         rows = []
         for key in set(kept[0]) | set(kept[1]) | set(overdue):
             rows.append(
@@ -527,8 +562,19 @@ def breakdown(
                 overdue=Count("id", filter=overdue_q(on) & (held.now if held else Q())),
             )
         )
+        if branch is not None:
+            summed: dict[Any, dict[str, Any]] = {}
+            for r in rows:
+                key = branch(r["unit"])
+                target = summed.setdefault(key, {"unit": key})
+                for name, value in r.items():
+                    if name != "unit":
+                        target[name] = (target.get(name) or 0) + (value or 0)
+            rows = list(summed.values())
     result: list[dict[str, Any]] = []
     for r in rows:
+        if branch is not None and r["unit"] is None:
+            continue
         stats = Statistics.from_row(r, start, end)
         stats_ly = Statistics.from_row(r, ly_start, ly_end, "_ly")
         if not (stats.received or stats.to_resolve or r["overdue"] or stats_ly.received):
@@ -549,7 +595,20 @@ def breakdown(
         found = unit_model.objects.in_bulk([r["unit"] for r in result])
         for r in result:
             r["unit"] = found[r["unit"]]
-        result.sort(key=lambda r: r["unit"].path)
+            r["own"] = unit is not None and r["unit"].pk == unit.pk
+        if branch is not None:
+            # A unit closed before the window (a district group, a province merged in 2025)
+            # shows only with figures of the window itself.
+            result = [
+                r
+                for r in result
+                if r["unit"].valid_to is None
+                or r["unit"].valid_to >= start
+                or r["stats"].received
+                or r["stats"].to_resolve
+                or r["overdue"]
+            ]
+        result.sort(key=lambda r: (not r["own"], r["unit"].path))
     else:
         choices = dict(getattr(Petition._meta.get_field(by), "choices", None) or [])
         for r in result:
@@ -571,21 +630,45 @@ def similar_subject(a: str, b: str, threshold: float = 0.4) -> bool:
     return len(left & right) / len(left | right) >= threshold
 
 
+def identity_visible_q(user: Any) -> Q:
+    """Petitions whose petitioner the user may see: any but a denunciation, and a denunciation
+    only where the user holds `see_identity` (the gate's scope for it)."""
+    from noichinh.core.scoping import user_scope
+
+    from .choices import PetitionKind
+
+    scope = user_scope(user, "see_identity", Petition)
+    return ~Q(kind=PetitionKind.DENUNCIATION) | scope.q("unit__path")
+
+
 def petition_duplicates(user: Any, petition: Petition, limit: int = 10) -> list[Petition]:
-    """Likely duplicates: the same petitioner (folded name) and a similar subject, among the
-    earlier petitions the user may see in the subtree of the receiving unit's parent."""
-    if not petition.petitioner_key:
-        return []
+    """Likely duplicates among the earlier petitions the user may see in the subtree of the
+    receiving unit's parent: the same petitioner (folded name) and a similar subject.
+
+    The name is compared only where the user may see both identities (this petition's and the
+    candidate's). A record whose identity is protected from the user is matched on its subject
+    alone, so the list never depends on a name the user may not see: guessing a denouncer's
+    name (or renaming a probe petition) cannot confirm it (Law on Denunciations 2018, Art. 47)."""
     unit = petition.unit
     segments = [p for p in unit.path.split(".") if p]
     parent_path = ".".join(segments[:-1]) + "." if len(segments) > 1 else unit.path
-    candidates = (
+    earlier = (
         visible(user)
-        .filter(petitioner_key=petition.petitioner_key, unit__path__startswith=parent_path)
+        .filter(unit__path__startswith=parent_path, received_on__lte=petition.received_on)
         .exclude(pk=petition.pk)
-        .filter(received_on__lte=petition.received_on)
         .select_related("unit")
-        .order_by("-received_on")[:200]
+        .order_by("-received_on", "-pk")
     )
-    found = [c for c in candidates if similar_subject(c.subject, petition.subject)]
+    shown = identity_visible_q(user)
+    probe_shown = Petition.objects.filter(pk=petition.pk).filter(shown).exists()
+    found: list[Petition] = []
+    if probe_shown and petition.petitioner_key:
+        by_name = earlier.filter(shown).filter(petitioner_key=petition.petitioner_key)[:200]
+        found += [c for c in by_name if similar_subject(c.subject, petition.subject)]
+    # Never the name: records with a protected identity (all of them when this petition's own
+    # identity is protected from the user), on the subject only.
+    blind = earlier.exclude(shown) if probe_shown else earlier
+    by_subject = [c for c in blind[:200] if similar_subject(c.subject, petition.subject)]
+    found += by_subject[:limit]
+    found.sort(key=lambda c: (c.received_on, c.pk), reverse=True)
     return found[:limit]
