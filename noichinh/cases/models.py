@@ -22,7 +22,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from noichinh.core.models import UnitOwned
+from noichinh.core.models import UnitOwned, Versioned
 from noichinh.core.scoping import user_scope
 
 from . import rules
@@ -54,7 +54,7 @@ def _confidential_scope(user: Any) -> Any:
     return user_scope(user, VIEW_CONFIDENTIAL, Case)
 
 
-class Case(UnitOwned):
+class Case(Versioned, UnitOwned):
     title = models.CharField(_("title"), max_length=400)
     kind = models.CharField(_("kind"), max_length=20, choices=CaseKind.choices)
     conduct = models.CharField(

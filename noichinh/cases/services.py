@@ -80,6 +80,22 @@ def case_record_event(
     return created
 
 
+def suspend_refusal(case: Case) -> str | None:
+    """Why the case cannot be suspended now (None: it can). The record page asks this too."""
+    if case.closed:
+        return _("A closed case cannot be suspended.")
+    if case.suspensions.filter(ended_on__isnull=True).exists():
+        return _("The case is already suspended.")
+    return None
+
+
+def resume_refusal(case: Case) -> str | None:
+    """Why the case cannot be resumed now (None: it can)."""
+    if not case.suspensions.filter(ended_on__isnull=True).exists():
+        return _("The case is not suspended.")
+    return None
+
+
 @transaction.atomic
 def case_suspend(
     *,
@@ -91,10 +107,9 @@ def case_suspend(
     document: Any = None,
 ) -> CaseSuspension:
     _require(user, "change", case)
-    if case.closed:
-        raise ValidationError(_("A closed case cannot be suspended."))
-    if case.suspensions.filter(ended_on__isnull=True).exists():
-        raise ValidationError(_("The case is already suspended."))
+    refusal = suspend_refusal(case)
+    if refusal:
+        raise ValidationError(refusal)
     suspension = CaseSuspension(
         unit=case.unit,
         case=case,
@@ -111,9 +126,11 @@ def case_suspend(
 @transaction.atomic
 def case_resume(*, user: Any, case: Case, ended_on: dt.date, note: str = "") -> CaseSuspension:
     _require(user, "change", case)
+    refusal = resume_refusal(case)
+    if refusal:
+        raise ValidationError(refusal)
     suspension = case.suspensions.filter(ended_on__isnull=True).first()
-    if suspension is None:
-        raise ValidationError(_("The case is not suspended."))
+    assert suspension is not None
     if ended_on < suspension.started_on:
         raise ValidationError({"ended_on": _("The case cannot resume before it was suspended.")})
     before = snapshot(suspension)

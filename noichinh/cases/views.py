@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 
 from noichinh.core.forms import DateInput, add_service_errors
 from noichinh.core.listing import restrict_choices, scope_unit
+from noichinh.core.record_actions import RecordAction
 from noichinh.core.scoping import can, can_on, user_scope
 from noichinh.core.views import VerbDetailView, render_verb_error
 from noichinh.units.models import Unit
@@ -60,6 +61,22 @@ class CaseDetailView(VerbDetailView):
             "verdict": obj.stall(today),
             "can_change": can_on(user, "change", obj),
         }
+
+    def verb_actions(self, obj: Case, context: dict[str, Any]) -> list[RecordAction | None]:
+        """The verbs of the case, each only when its service would accept it."""
+        if not context["can_change"]:
+            return []
+        return [
+            # a closed case takes only a correction of its closing event (the service's rule)
+            RecordAction("event", _("Record an event")),
+            RecordAction("suspend", _("Suspend the case"))
+            if services.suspend_refusal(obj) is None
+            else None,
+            RecordAction("resume", _("Resume the case"))
+            if services.resume_refusal(obj) is None
+            else None,
+            RecordAction("split", _("Split off a phase")) if not obj.closed else None,
+        ]
 
     def verb_forms(self, obj: Case) -> dict[str, Any]:
         today = timezone.localdate()

@@ -27,6 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from .ranking import ranked
 from .scoping import ScopedQuerySet, owner_field, restrict_choice
 from .text import fold
 
@@ -189,7 +190,7 @@ def search_view(request: HttpRequest, label: str) -> JsonResponse:
     text = request.GET.get("q", "")
     if text.strip():
         queryset = search(queryset, text)
-    rows = list(ordered(queryset)[: MAX_RESULTS + 1])
+    rows = list(ranked(ordered(queryset), text)[: MAX_RESULTS + 1])
     more = len(rows) > MAX_RESULTS
     rows = rows[:MAX_RESULTS]
     labels = labels_for(rows)

@@ -14,6 +14,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from .counts import within_on
+from .ranking import ranked
 from .resources import ModelResource
 from .scoping import ScopedQuerySet, restrict_choice
 from .text import fold
@@ -198,6 +199,10 @@ def build_listing(request: HttpRequest, resource: type[ModelResource]) -> Listin
     allowed = set(resource.sortable)
     if sort.lstrip("-") in allowed:
         queryset = queryset.order_by(sort, "-pk" if sort.startswith("-") else "pk")
+    elif query and resource.search_fields:
+        sort = ""
+        # The best matches first (the whole query, then its words as whole words).
+        queryset = ranked(queryset, query, *resource.ordering)
     else:
         sort = ""
         queryset = queryset.order_by(*resource.ordering)

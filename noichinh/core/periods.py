@@ -21,6 +21,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import StrEnum
 
+from .text import format_date
+
 
 class PeriodType(StrEnum):
     MONTH = "month"
@@ -238,7 +240,7 @@ class Period:
             return f"9 tháng đầu năm {year}"
         if self.type == PeriodType.YEAR:
             return f"Năm {year}"
-        return f"Từ {self.start:%d/%m/%Y} đến {self.end:%d/%m/%Y}"
+        return f"Từ {format_date(self.start)} đến {format_date(self.end)}"
 
     def __str__(self) -> str:
         return self.label

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from noichinh.core.navigation import Area, register_area
 from noichinh.core.permissions import ALL_ROLES, Role
-from noichinh.core.resources import ModelResource, register
+from noichinh.core.resources import ModelResource, YearFilter, register
 from noichinh.core.scoping import can
 
 from . import services
@@ -30,7 +30,7 @@ class DocumentFilterSet(django_filters.FilterSet):
     )
     type_code = django_filters.CharFilter(label=_("Type"), lookup_expr="iexact")
     issuer_code = django_filters.CharFilter(label=_("Issuer"), lookup_expr="iexact")
-    year = django_filters.NumberFilter(label=_("Year issued"), field_name="issue_date__year")
+    year = YearFilter(label=_("Year issued"), field_name="issue_date__year")
     has_conflict = django_filters.BooleanFilter(label=_("Number conflict"))
     issued_after = django_filters.DateFilter(
         label=_("Issued from"), field_name="issue_date", lookup_expr="gte"

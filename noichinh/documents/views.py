@@ -9,9 +9,12 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from noichinh.core.audit import audit_record
 from noichinh.core.models import AuditAction
+from noichinh.core.record_actions import RecordAction
 from noichinh.core.resources import registry
 from noichinh.core.views import ObjectDetailView
 
@@ -58,6 +61,15 @@ class DocumentDetailView(ObjectDetailView):
                 date_conflict=services.document_date_conflict(document, user),
             )
         return context
+
+    def verb_actions(self, obj: Any, context: dict[str, Any]) -> list[RecordAction | None]:
+        return [
+            RecordAction(
+                "file", _("Download the file"), reverse("documents:document_file", args=[obj.pk])
+            )
+            if obj.file
+            else None
+        ]
 
 
 @login_required

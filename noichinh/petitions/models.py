@@ -20,7 +20,7 @@ from django.core.validators import (
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from noichinh.core.models import UnitOwned
+from noichinh.core.models import UnitOwned, Versioned
 from noichinh.core.text import fold
 
 from . import clock
@@ -74,7 +74,7 @@ class ReceptionSession(UnitOwned):
         return f"{self.held_on:%d/%m/%Y} — {self.leader}"
 
 
-class Petition(UnitOwned):
+class Petition(Versioned, UnitOwned):
     """A petition received by a unit (the owner)."""
 
     reference = models.CharField(_("register number"), max_length=50, blank=True)
@@ -152,6 +152,12 @@ class Petition(UnitOwned):
         _("deadline to resolve"), null=True, blank=True, editable=False, db_index=True
     )
     paused_since = models.DateField(_("paused since"), null=True, blank=True, editable=False)
+    # The deadline running now (the day after it, the petition is overdue): to classify while
+    # received, to resolve while accepted and not paused, none otherwise. Kept in the same
+    # write as the fields it derives from (aggregates.py: on every save; set-based by
+    # `aggregates.rebuild` and `count_created` after bulk inserts); indexed with the unit for
+    # the overdue and due-soon filters (selectors.overdue_q; bench: 509 ms for a province).
+    current_due_on = models.DateField(_("current deadline"), null=True, blank=True, editable=False)
     resolved_on = models.DateField(_("resolved on"), null=True, blank=True, editable=False)
     outcome = models.CharField(
         _("outcome"), max_length=20, choices=Outcome.choices, blank=True, editable=False
@@ -179,6 +185,7 @@ class Petition(UnitOwned):
             # The derived counts of reports and campaigns (bench: 473 -> 30 ms nationally).
             models.Index(fields=["accepted_on", "unit"], name="petition_accepted"),
             models.Index(fields=["resolved_on", "unit"], name="petition_resolved"),
+            models.Index(fields=["unit", "current_due_on"], name="petition_current_due"),
         ]
 
     def __str__(self) -> str:

@@ -27,6 +27,7 @@ from noichinh.core.comparisons import Comparison, Polarity
 from noichinh.core.forms import DateInput, add_service_errors
 from noichinh.core.listing import restrict_choices, scope_unit, subtree_unit
 from noichinh.core.models import AuditAction
+from noichinh.core.record_actions import RecordAction
 from noichinh.core.scoping import can, can_on, user_roles
 from noichinh.core.views import ObjectDetailView, ObjectEditView
 from noichinh.units.models import Unit
@@ -79,6 +80,36 @@ class PetitionDetailView(ObjectDetailView):
             "classify_rule": classify_rule,
             "can_extend": bool(rule and rule.extensions_allowed(obj.complexity)),
         }
+
+    def requested_action(self) -> str | None:
+        for name in getattr(self, "bound", {}):  # a refused form stays open
+            return name.removesuffix("_form")
+        return super().requested_action()
+
+    def verb_actions(self, obj: Petition, context: dict[str, Any]) -> list[RecordAction | None]:
+        """The services' rules: classify a received petition; pause, extend or resolve an
+        accepted one that is not paused; resume a paused one; follow up a resolved one."""
+        if not context["can_change"]:
+            return []
+        status = obj.status
+        accepted = status == PetitionStatus.ACCEPTED
+        running = accepted and obj.paused_since is None
+        return [
+            RecordAction("classify", _("Classify and route"))
+            if status == PetitionStatus.RECEIVED
+            else None,
+            RecordAction("resolve", _("Resolve")) if running else None,
+            RecordAction("pause", _("Pause the clock")) if running else None,
+            RecordAction("extend", _("Extend by decision"))
+            if running and context["can_extend"]
+            else None,
+            RecordAction("resume", _("Resume the clock"))
+            if accepted and obj.paused_since is not None
+            else None,
+            RecordAction("follow_up", _("Follow-up of the decision"))
+            if status == PetitionStatus.RESOLVED
+            else None,
+        ]
 
     def verb_forms(self, obj: Petition) -> dict[str, Any]:
         today = timezone.localdate()
@@ -329,13 +360,40 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "url": link(end, **selectors.figure_params("received", start, end)),
         "url_last": link(ly_end, **selectors.figure_params("received", ly_start, ly_end)),
     }
+    # By unit: the branches directly below the unit (the country: its provinces and central
+    # departments), each a link down to its own summary; never the whole flattened tree.
     by = {
-        name: selectors.breakdown(queryset, name, start, end, today, attribution=attribution)
+        name: selectors.breakdown(
+            queryset,
+            "branch" if name == "unit" else name,
+            start,
+            end,
+            today,
+            unit=unit,
+            attribution=attribution,
+        )
         for name in ("unit", "kind", "field")
     }
+    here = reverse("petitions:dashboard")
     for name, rows in by.items():
         for r in rows:
-            narrow = {"unit": r["unit"].pk} if name == "unit" else {name: r["value"]}
+            if name == "unit":
+                # The branch's whole subtree (its own petitions only for the unit itself).
+                narrow = {"trong": r["unit"].pk} if not r["own"] else {"unit": r["unit"].pk}
+                r["drill_url"] = (
+                    ""
+                    if r["own"]
+                    else f"{here}?"
+                    + _query(
+                        start=start.strftime("%d/%m/%Y"),
+                        end=end.strftime("%d/%m/%Y"),
+                        kind=kind,
+                        field=field,
+                        trong=r["unit"].pk,
+                    )
+                )
+            else:
+                narrow = {name: r["value"]}
 
             def row_link(as_of: dt.date | None, narrow: Any = narrow, **params: Any) -> str:
                 return link(as_of, **narrow, **params)
@@ -440,6 +498,8 @@ def holidays(request: HttpRequest) -> HttpResponse:
     try:
         year = int(request.GET.get("nam", timezone.localdate().year))
     except ValueError:
+        year = timezone.localdate().year
+    if not 1900 <= year <= 2100:  # ?nam=0 or 99999 broke the year lookup (a 500)
         year = timezone.localdate().year
     years = sorted({d.year for d in Holiday.objects.dates("day", "year")} | {year})
     context = {

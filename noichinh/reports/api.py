@@ -93,9 +93,12 @@ class ValueSerializer(serializers.ModelSerializer):
     as `derived`) and `differs` is true when the reported figure is not it."""
 
     code = serializers.CharField(source="indicator.code", read_only=True)
-    difference = serializers.DecimalField(max_digits=18, decimal_places=4, read_only=True)
+    # null when the indicator is not derived or the figures agree (declared: issue 16)
+    difference = serializers.DecimalField(
+        max_digits=18, decimal_places=4, read_only=True, allow_null=True
+    )
     registry_value = serializers.DecimalField(
-        source="derived", max_digits=18, decimal_places=4, read_only=True
+        source="derived", max_digits=18, decimal_places=4, read_only=True, allow_null=True
     )
     differs = serializers.SerializerMethodField()
 

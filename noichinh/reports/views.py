@@ -17,10 +17,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from noichinh.accounts.reauth import require_recent_password
 from noichinh.core.audit import audit_record
 from noichinh.core.exports import XLSX
 from noichinh.core.models import AuditAction
 from noichinh.core.periods import Period, parse_period
+from noichinh.core.record_actions import RecordAction
 from noichinh.core.scoping import can, can_on, user_scope
 from noichinh.core.views import ObjectDetailView
 from noichinh.units.models import Unit
@@ -297,6 +299,41 @@ class SubmissionDetailView(ObjectDetailView):
             )
         return context
 
+    def requested_action(self) -> str | None:
+        # A refused reason or import comes back with its form open (approve/return need a
+        # submitted report, unlock a final one: only one of them is offered at a time).
+        if getattr(self, "import_errors", None):
+            return "import"
+        if getattr(self, "reason_form", None) is not None:
+            return "unlock" if self.get_object().status in FINAL else "return"
+        return super().requested_action()
+
+    def verb_actions(self, obj: Any, context: dict[str, Any]) -> list[RecordAction | None]:
+        change = context["can_change"]
+        return [
+            RecordAction(
+                "entry",
+                _("Enter figures"),
+                reverse("reports:submission_entry", args=[obj.pk]),
+                primary=True,
+            )
+            if change
+            else None,
+            RecordAction("approve", _("Approve")) if context["can_approve"] else None,
+            RecordAction("return", _("Return")) if context["can_approve"] else None,
+            RecordAction("unlock", _("Unlock the report")) if context["can_unlock"] else None,
+            RecordAction("import", _("Import a filled-in Excel form")) if change else None,
+            RecordAction(
+                "excel", _("Export to Excel"), reverse("reports:submission_excel", args=[obj.pk])
+            ),
+            RecordAction(
+                "rollup",
+                _("Roll-up"),
+                reverse("reports:rollup", args=[obj.form_id])
+                + f"?period={obj.period}&unit={obj.unit_id}",
+            ),
+        ]
+
 
 def _detail_again(request: HttpRequest, pk: int, status: int = 400, **attrs: Any) -> HttpResponse:
     view = SubmissionDetailView(resource=SubmissionResource)
@@ -339,6 +376,7 @@ def submission_return(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_recent_password()
 @require_POST
 def submission_unlock(request: HttpRequest, pk: int) -> HttpResponse:
     return _verb(request, pk, services.submission_unlock, _("The report is unlocked."), True)

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_serializer
 from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -40,6 +40,9 @@ class ConclusionSerializer(ScopedModelSerializer):
         full_clean_exclude = ["unit"]
 
 
+# "Task" is the intake's task too: one schema name each, or the schema describes one with the
+# other's fields.
+@extend_schema_serializer(component_name="WorkTask")
 class TaskSerializer(ScopedModelSerializer):
     class Meta:
         model = Task

@@ -17,7 +17,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from noichinh.core.models import UnitOwned
-from noichinh.core.text import format_number
+from noichinh.core.text import format_date, format_number
 
 from . import deadlines
 from .choices import DeadlineState, MeetingKind, MeetingPeriod, Recurrence, TaskStatus
@@ -60,7 +60,7 @@ class Meeting(UnitOwned):
         verbose_name_plural = _("meetings")
 
     def __str__(self) -> str:
-        return f"{self.title} ({self.held_on:%d/%m/%Y})"
+        return f"{self.title} ({format_date(self.held_on)})"
 
     def attendance(self) -> str:
         """Units attending against units expected, as "8/8"."""
@@ -143,7 +143,7 @@ class Milestone(UnitOwned):
         verbose_name_plural = _("milestones")
 
     def __str__(self) -> str:
-        return f"{self.title} ({self.due_on:%d/%m/%Y})"
+        return f"{self.title} ({format_date(self.due_on)})"
 
 
 class WorkProgramme(UnitOwned):
@@ -346,4 +346,4 @@ class TaskProgress(UnitOwned):
         verbose_name_plural = _("progress reports")
 
     def __str__(self) -> str:
-        return f"{self.reported_on:%d/%m/%Y}: {self.percent} %"
+        return f"{format_date(self.reported_on)}: {self.percent} %"

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from noichinh.core.navigation import Area, register_area
-from noichinh.core.resources import ModelResource, follow_owner, register
+from noichinh.core.resources import ModelResource, YearFilter, follow_owner, register
 from noichinh.core.scoping import can
 from noichinh.documents.services import citations_sync
 
@@ -38,7 +38,7 @@ class MeetingFilterSet(django_filters.FilterSet):
     period = django_filters.ChoiceFilter(
         label=_("Period"), choices=MeetingPeriod.choices, empty_label=_("All")
     )
-    year = django_filters.NumberFilter(label=_("Year"), field_name="held_on__year")
+    year = YearFilter(label=_("Year"), field_name="held_on__year")
     online = django_filters.BooleanFilter(label=_("Online"))
 
     class Meta:
@@ -240,7 +240,7 @@ class MilestoneResource(ModelResource):
 
 
 class WorkProgrammeFilterSet(django_filters.FilterSet):
-    year = django_filters.NumberFilter(label=_("Year"))
+    year = YearFilter(label=_("Year"))
     issued = django_filters.BooleanFilter(
         label=_("Issued"), field_name="issued_on", lookup_expr="isnull", exclude=True
     )

@@ -153,12 +153,22 @@ def task_from_conclusion(
     return created
 
 
+def programme_issue_refusal(programme: WorkProgramme) -> str | None:
+    """Why the issue cannot be recorded (None: it can): an issued programme stays issued."""
+    if programme.issued_on is not None:
+        return _("The issue of this programme is already recorded.")
+    return None
+
+
 @transaction.atomic
 def programme_issue(
     *, user: Any, programme: WorkProgramme, issued_on: dt.date, document: Any = None
 ) -> WorkProgramme:
     """Record that the programme was issued on a day, by a document (both audited)."""
     _require(user, "change", programme)
+    refusal = programme_issue_refusal(programme)
+    if refusal:
+        raise ValidationError(refusal)
     if document is not None and not can_on(user, "view", document):
         raise PermissionDenied(_("This document is outside your scope."))
     before = snapshot(programme)

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from noichinh.core.forms import DateInput, add_service_errors
 from noichinh.core.listing import restrict_choices
+from noichinh.core.record_actions import RecordAction
 from noichinh.core.scoping import can, can_on
 from noichinh.core.views import VerbDetailView, render_verb_error
 from noichinh.documents.services import record_date_warnings
@@ -39,6 +40,18 @@ class TaskDetailView(VerbDetailView):
             "can_change": can_on(self.request.user, "change", obj),
             "citation_warnings": record_date_warnings([obj]),
         }
+
+    def verb_actions(self, obj: Task, context: dict[str, Any]) -> list[RecordAction | None]:
+        # The services' rule: a completed task takes no report and is not completed again;
+        # only a completed task is reopened.
+        if not context["can_change"]:
+            return []
+        if obj.done:
+            return [RecordAction("reopen", _("Reopen the task"))]
+        return [
+            RecordAction("progress", _("Report progress")),
+            RecordAction("complete", _("Complete the task")),
+        ]
 
     def verb_forms(self, obj: Task) -> dict[str, Any]:
         today = timezone.localdate()
@@ -137,6 +150,13 @@ class MeetingDetailView(VerbDetailView):
             "citation_warnings": record_date_warnings([obj, *conclusions, *tasks]),
         }
 
+    def verb_actions(self, obj: Meeting, context: dict[str, Any]) -> list[RecordAction | None]:
+        return [
+            RecordAction("add_conclusion", _("Add a conclusion"), reverse("work:conclusion_add"))
+            if context["can_edit"]
+            else None
+        ]
+
 
 class ConclusionDetailView(VerbDetailView):
     def detail_extra(self, obj: Conclusion) -> dict[str, Any]:
@@ -148,6 +168,9 @@ class ConclusionDetailView(VerbDetailView):
             "can_assign": can(user, "add", Task),
             "citation_warnings": record_date_warnings([obj]),
         }
+
+    def verb_actions(self, obj: Conclusion, context: dict[str, Any]) -> list[RecordAction | None]:
+        return [RecordAction("assign", _("Assign a key task")) if context["can_assign"] else None]
 
     def verb_forms(self, obj: Conclusion) -> dict[str, Any]:
         form = TaskFromConclusionForm()
@@ -197,8 +220,14 @@ class ProgrammeDetailView(VerbDetailView):
             .filter(programme=obj)
             .select_related("unit")
             .order_by("due_month", "number", "id"),
-            "can_issue": can_on(self.request.user, "change", obj),
+            "can_issue": can_on(self.request.user, "change", obj)
+            and services.programme_issue_refusal(obj) is None,
         }
+
+    def verb_actions(
+        self, obj: WorkProgramme, context: dict[str, Any]
+    ) -> list[RecordAction | None]:
+        return [RecordAction("issue", _("Record the issue")) if context["can_issue"] else None]
 
     def verb_forms(self, obj: WorkProgramme) -> dict[str, Any]:
         form = IssueForm(initial={"issued_on": obj.issued_on, "document": obj.document_id})

@@ -24,6 +24,14 @@ from noichinh.units.models import Cluster
 
 pytestmark = pytest.mark.e2e
 
+
+def choose(page: Page, action: str) -> None:
+    """Open the record header's actions menu and choose a verb: its form opens alone."""
+    page.locator(".action-menu > summary").click()
+    page.locator(f".action-menu-list a[href*='do={action}']").click()
+    page.wait_for_selector(f"#action-{action}")
+
+
 LogIn = Callable[..., Response]
 D = dt.date
 
@@ -113,6 +121,7 @@ def test_a_province_registers_and_submits_and_only_the_level_above_approves(
     page.goto(url)
     status = page.locator("h1 .badge.status")
     expect(status).to_have_text("Nháp")
+    choose(page, "set")  # the verbs are in the record header's menu
     set_form = page.locator("form[action$='/chi-tieu/']")
     set_form.locator("[name=criterion]").select_option(str(s["cases"].pk))
     set_form.locator("[name=review]").select_option(str(s["midterm"].pk))
@@ -123,27 +132,29 @@ def test_a_province_registers_and_submits_and_only_the_level_above_approves(
     # The grid: whole period, then each review by its cut-off.
     expect(page.locator("#targets tbody tr td")).to_have_text(["1. Tiêu chí 1", "—", "5", "—"])
 
+    choose(page, "submit")
     with page.expect_navigation():
         page.locator("form[action$='/trinh/'] button[type=submit]").click()
     expect(status).to_have_text("Đã gửi")
-    expect(page.locator("form[action$='/chi-tieu/']")).to_have_count(0)
-    expect(page.locator("form[action$='/phe-duyet/']")).to_have_count(0)
+    expect(page.locator(".action-menu-list a[href*='do=set']")).to_have_count(0)
+    expect(page.locator(".action-menu-list a[href*='do=approve']")).to_have_count(0)
 
     # The province's own head is not the level above: no decision on this page.
     context.clear_cookies()
     log_in("ld.a", TEST_PASSWORD)
     page.goto(url)
     expect(status).to_have_text("Đã gửi")
-    expect(page.locator("form[action$='/phe-duyet/']")).to_have_count(0)
+    expect(page.locator(".action-menu-list a[href*='do=approve']")).to_have_count(0)
 
     context.clear_cookies()
     log_in("ld.tw", TEST_PASSWORD)
     page.goto(url)
+    choose(page, "approve")
     with page.expect_navigation():
         page.locator("form[action$='/phe-duyet/'] button[type=submit]").click()
     expect(page.locator(".messages")).to_contain_text("Đã phê duyệt")
     expect(status).to_have_text("Đã phê duyệt")
-    expect(page.locator("form[action$='/phe-duyet/']")).to_have_count(0)
+    expect(page.locator(".action-menu-list a[href*='do=approve']")).to_have_count(0)
     registration.refresh_from_db()
     assert registration.status == "approved"
     assert registration.decided_by == s["head_root"]

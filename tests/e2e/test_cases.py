@@ -26,6 +26,15 @@ pytestmark = pytest.mark.e2e
 LogIn = Callable[..., Response]
 LIST_URL = "/vu-an/ho-so/"
 EVENT_FORM = "form[action$='/dien-bien/']"
+
+
+def choose(page: Page, action: str) -> None:
+    """Open the record header's actions menu and choose a verb: its form opens alone."""
+    page.locator(".action-menu > summary").click()
+    page.locator(f".action-menu-list a[href*='do={action}']").click()
+    page.wait_for_selector(f"#action-{action}")
+
+
 EVENT_FIELDS = [
     "occurred_on",
     "stage",
@@ -77,7 +86,8 @@ def test_specialist_registers_a_case_records_its_stage_suspends_and_resumes_it(
     expect(page.get_by_role("heading", level=1)).to_contain_text("Sai phạm trong đấu thầu")
     expect(badge(page)).to_contain_text("Mới ghi nhận")  # Registered
 
-    # Record the investigation: the badge and the timeline follow.
+    # Record the investigation (from the header's menu): the badge and the timeline follow.
+    choose(page, "event")
     event_form = page.locator(EVENT_FORM)
     event_form.locator("[name=stage]").select_option("investigation")
     event_form.locator("[name=description]").fill("Cơ quan điều tra khởi tố vụ án")
@@ -95,16 +105,18 @@ def test_specialist_registers_a_case_records_its_stage_suspends_and_resumes_it(
 
     # Suspend (awaiting an expert assessment), then resume.
     page.locator(".nav-tabs a[href='?tab=info']").click()
+    choose(page, "suspend")
     suspend_form = page.locator("form[action$='/tam-dinh-chi/']")
     suspend_form.locator("[name=reason]").select_option("assessment")
     suspend_form.locator("button[type=submit]").click()
     expect(badge(page)).to_contain_text("Tạm đình chỉ")
     expect(page.locator("#suspensions tbody tr")).to_have_count(1)
-    expect(page.locator("form[action$='/tam-dinh-chi/']")).to_have_count(0)
+    expect(page.locator(".action-menu-list a[href*='do=suspend']")).to_have_count(0)
+    choose(page, "resume")
     resume_form = page.locator("form[action$='/phuc-hoi/']")
     resume_form.locator("button[type=submit]").click()
     expect(badge(page)).to_have_text(re.compile(r"Điều tra"))
-    expect(page.locator("form[action$='/tam-dinh-chi/']")).to_have_count(1)
+    expect(page.locator(".action-menu-list a[href*='do=suspend']")).to_have_count(1)
     case.refresh_from_db()
     assert (case.stage, case.suspended_since) == ("investigation", None)
     assert case.suspensions.get().ended_on == timezone.localdate()
@@ -147,8 +159,15 @@ def test_the_event_form_is_reachable_with_tab_and_every_field_has_a_visible_labe
     case = case_for(tree["prov_a"], "Vụ việc kiểm tra bàn phím", detected_on=dt.date(2025, 1, 6))
     log_in("cv.a", TEST_PASSWORD)
     page.goto(f"/vu-an/ho-so/{case.pk}/")
-    # Start from the tab bar's last link and move by keyboard only.
-    page.locator(".nav-tabs a[href='?tab=history']").focus()
+    # Choose the verb by keyboard: the header's menu opens with Enter, then its link.
+    page.locator(".action-menu > summary").focus()
+    page.keyboard.press("Enter")
+    expect(page.locator(".action-menu-list a[href*='do=event']")).to_be_visible()
+    page.locator(".action-menu-list a[href*='do=event']").focus()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    # Start from the open form's close link and move by keyboard only.
+    page.locator("#action-event a[href='?']").focus()
     reached: list[str] = []
     for _ in range(40):
         page.keyboard.press("Tab")

@@ -80,7 +80,10 @@ def test_head_registers_and_accepts_a_denunciation_a_specialist_never_sees_the_d
     expect(page.locator("h1 .badge.status").first).to_contain_text("Tiếp nhận")
 
     # Classify: accept (thụ lý) today.
-    classify = page.locator("#classify form")
+    # The verbs are in the record header's menu; a chosen one opens its form alone.
+    page.locator(".action-menu > summary").click()
+    page.locator(".action-menu-list a[href*='do=classify']").click()
+    classify = page.locator("#action-classify form")
     expect(classify.locator("[name=on]")).to_have_value(format_date(today))
     classify.locator("[name=decision]").select_option("accept")
     with page.expect_navigation():
@@ -97,8 +100,9 @@ def test_head_registers_and_accepts_a_denunciation_a_specialist_never_sees_the_d
     expect(deadline).to_have_text(vn_date(due))
     expect(page.locator("#clock")).to_contain_text("30")
     # The next steps replace the classification.
-    expect(page.locator("#classify")).to_have_count(0)
-    expect(page.locator("#resolve form")).to_be_visible()
+    expect(page.locator("#action-classify")).to_have_count(0)
+    expect(page.locator(".action-menu-list a[href*='do=classify']")).to_have_count(0)
+    expect(page.locator(".action-menu-list a[href*='do=resolve']")).to_have_count(1)
 
     # A specialist of the same unit: the petition, never the denouncer.
     context.clear_cookies()
