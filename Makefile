@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: install run dev test lint typecheck check e2e demo messages bench clean
+.PHONY: install run dev test lint typecheck check e2e demo messages bench clean backup restore security
 
 # Creates the virtualenv and installs the pinned dependencies; re-runs only when they change.
 $(BIN)/.installed: requirements.txt requirements-dev.txt
@@ -17,17 +17,19 @@ install: $(BIN)/.installed
 # `make run` serves the product as users meet it: debug off, so a missing page or an error shows
 # the product's Vietnamese 404/500 pages (WhiteNoise serves the static files from the source
 # folders, no collectstatic needed). `make dev` is the same with Django's debug pages.
+# bin/serve starts the task worker (db_worker) and the scheduler (run_scheduler) beside the web
+# server and stops them with it (Ctrl+C).
 run: export NOICHINH_DEBUG = 0
 run: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo
-	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+	$(BIN)/python bin/serve $(PORT)
 
 dev: export NOICHINH_DEBUG = 1
 dev: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo
-	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+	$(BIN)/python bin/serve $(PORT)
 
 # The suite runs on every core (pytest-xdist; each worker has its own test database).
 test: install
@@ -60,6 +62,23 @@ messages: install
 # SCALE=1. See docs/performance.md.
 bench: install
 	bench/run
+
+# Backup of the configured database (DATABASE_URL; SQLite or PostgreSQL) into var/backups/ with a
+# .sha256 beside it; `make restore FILE=var/backups/...` puts one back into a fresh database
+# (REPLACE=1 to overwrite one that holds data), then verifies the audit chain. docs/security.md.
+backup: install
+	$(BIN)/python manage.py backup
+
+restore: install
+	@test -n "$(FILE)" || { echo "usage: make restore FILE=var/backups/<file> [REPLACE=1]"; exit 2; }
+	$(BIN)/python manage.py restore "$(FILE)" $(if $(REPLACE),--replace,)
+	$(BIN)/python manage.py audit_verify
+
+# Static security analysis (bandit, skips explained in pyproject.toml) and known vulnerabilities
+# of the installed packages (pip-audit; offline it says so and does not fail, see .ci/pip-audit-check).
+security: install
+	$(BIN)/bandit -q -c pyproject.toml -r noichinh config
+	$(BIN)/pip-audit -l -f json --progress-spinner off 2>/dev/null | $(BIN)/python .ci/pip-audit-check
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .mypy_cache .ruff_cache

@@ -92,6 +92,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "noichinh.accounts.middleware.TwoFactorRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "noichinh.accounts.session.IdleTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -121,6 +122,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "noichinh.core.context_processors.frame",
+                "noichinh.inbox.context_processors.inbox",
             ],
         },
     }
@@ -154,7 +156,14 @@ CACHES = {
 }
 
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        # The full name too (issue 16: "the user's full name is accepted as their password").
+        "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
+        "OPTIONS": {
+            "user_attributes": ["username", "full_name", "email", "first_name", "last_name"]
+        },
+    },
+    {"NAME": "noichinh.accounts.validators.PersonalDataPasswordValidator"},
     {
         "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
         "OPTIONS": {"min_length": 10},
@@ -203,6 +212,23 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = int(os.environ.get("NOICHINH_SESSION_AGE", str(8 * 3600)))
+# Signed out after this many seconds without a request (the 8 h above is the absolute limit).
+NOICHINH_SESSION_IDLE = int(os.environ.get("NOICHINH_SESSION_IDLE", str(30 * 60)))
+# API tokens expire this many hours after they are issued; a password change revokes them.
+NOICHINH_TOKEN_HOURS = int(os.environ.get("NOICHINH_TOKEN_HOURS", "12"))
+# Roles that must sign in with TOTP whatever the per-role policy page says.
+NOICHINH_TWO_FACTOR_ROLES = env_list("NOICHINH_TWO_FACTOR_ROLES", "system_admin")
+# Sensitive actions (role changes, unlocking an approved report) ask for the password again
+# when it was last entered longer ago than this.
+NOICHINH_REAUTH_MINUTES = int(os.environ.get("NOICHINH_REAUTH_MINUTES", "5"))
+# The audit chain's HMAC key (docs/security.md). The development default is flagged by
+# `check --deploy`; production sets its own and keeps it out of the database's reach.
+NOICHINH_AUDIT_KEY = os.environ.get("NOICHINH_AUDIT_KEY", "noichinh-development-audit-key")
+# Signed checkpoints of the audit chain, appended outside the database (git-ignored var/).
+NOICHINH_AUDIT_ANCHOR = Path(
+    os.environ.get("NOICHINH_AUDIT_ANCHOR", BASE_DIR / "var" / "audit-anchor.jsonl")
+)
+NOICHINH_BACKUP_DIR = Path(os.environ.get("NOICHINH_BACKUP_DIR", BASE_DIR / "var" / "backups"))
 X_FRAME_OPTIONS = "DENY"
 
 CONTENT_SECURITY_POLICY = {
@@ -227,7 +253,12 @@ NOICHINH_PROXY_COUNT = int(os.environ.get("NOICHINH_PROXY_COUNT", "0"))
 # Login protection: lockout after repeated failures (django-axes).
 AXES_FAILURE_LIMIT = int(os.environ.get("NOICHINH_LOCKOUT_FAILURES", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("NOICHINH_LOCKOUT_MINUTES", "15")))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Locked by username from any address, and by address whatever the username (issue 16: 80
+# guesses from 20 addresses never locked anything with the pair alone).
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+NOICHINH_LOCKOUT_IP_FAILURES = int(os.environ.get("NOICHINH_LOCKOUT_IP_FAILURES", "20"))
+AXES_HANDLER = "noichinh.accounts.lockout.LockoutHandler"  # one limit per parameter
+AXES_LOCKOUT_CALLABLE = "noichinh.accounts.lockout.lockout_response"  # JSON 429 for the API
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_CLIENT_IP_CALLABLE = "noichinh.core.middleware.client_ip"
@@ -277,6 +308,31 @@ SPECTACULAR_SETTINGS = {
 
 # Background work: django-tasks with its database queue (`manage.py db_worker`).
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Imports and exports (core.exports, core.jobs): limits checked before a file is parsed, and the
+# sizes above which the work runs in the background with progress. See docs/security.md.
+IO_LIMITS = {
+    "upload_bytes": 20 * 1024 * 1024,
+    "uncompressed_bytes": 50 * 1024 * 1024,
+    "ratio": 100,
+    "rows": 100_000,
+    "import_background_rows": 2_000,
+    "export_background_rows": 5_000,
+}
+
+# E-mail (the inbox's digests): the console by default, SMTP when NOICHINH_EMAIL_BACKEND says so.
+EMAIL_BACKEND = os.environ.get(
+    "NOICHINH_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_HOST = os.environ.get("NOICHINH_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("NOICHINH_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("NOICHINH_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("NOICHINH_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("NOICHINH_EMAIL_USE_TLS")
+EMAIL_USE_SSL = env_bool("NOICHINH_EMAIL_USE_SSL")
+EMAIL_TIMEOUT = int(os.environ.get("NOICHINH_EMAIL_TIMEOUT", "30"))
+DEFAULT_FROM_EMAIL = os.environ.get("NOICHINH_DEFAULT_FROM_EMAIL", "noichinh@localhost")
+# The address the links in e-mails start with (the site as users reach it).
+NOICHINH_SITE_URL = os.environ.get("NOICHINH_SITE_URL", "http://localhost:8000").rstrip("/")
 
 LOGGING = {
     "version": 1,

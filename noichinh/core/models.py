@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -75,6 +76,27 @@ class UnitOwned(Record):
                 errors = error.update_error_dict(errors)
         if errors:
             raise ValidationError(errors)
+
+
+class Versioned(models.Model):
+    """A record two people may edit at once: `version` grows by one on every save, and the
+    generic writes (core.services.object_update) refuse a change made from an older version
+    (core.services.StaleVersion: the edit page says what changed meanwhile, the API answers
+    409). Adding this mixin to a model's bases is all a resource needs."""
+
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding and not getattr(self, "_version_claimed", False):
+            self.version = (self.version or 0) + 1
+        self._version_claimed = False
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "version" not in update_fields:
+            kwargs["update_fields"] = [*update_fields, "version"]
+        super().save(*args, **kwargs)
 
 
 class AuditAction(models.TextChoices):
@@ -188,3 +210,58 @@ class ScheduledRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} @ {self.last_enqueued_at}"
+
+
+class JobKind(models.TextChoices):
+    EXPORT = "export", _("Excel export")
+    IMPORT = "import", _("Excel import")
+
+
+class JobState(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+class Job(UnitOwned):
+    """A long import or export run by the background worker (core.jobs): who asked, for which
+    list, how far it is, and its file. Only its owner sees it (`Job.objects.owned_by`)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("user")
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=JobKind.choices)
+    resource = models.CharField(_("list"), max_length=100)
+    title = models.CharField(_("title"), max_length=300, blank=True)
+    params = models.JSONField(default=dict, blank=True)
+    state = models.CharField(
+        _("state"), max_length=10, choices=JobState.choices, default=JobState.QUEUED
+    )
+    done = models.PositiveIntegerField(_("rows done"), default=0)
+    total = models.PositiveIntegerField(_("rows in all"), default=0)
+    source = models.FileField(_("uploaded file"), upload_to="jobs/in/%Y/%m/", blank=True)
+    file = models.FileField(_("file"), upload_to="jobs/out/%Y/%m/", blank=True)
+    result = models.JSONField(default=dict, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-id"]
+        verbose_name = _("background job")
+        verbose_name_plural = _("background jobs")
+
+    def __str__(self) -> str:
+        return self.title or f"{self.get_kind_display()} #{self.pk}"
+
+    @property
+    def percent(self) -> int:
+        if self.state == JobState.DONE:
+            return 100
+        if not self.total:
+            return 0
+        return min(99, self.done * 100 // self.total)
+
+    @property
+    def finished(self) -> bool:
+        return self.state in (JobState.DONE, JobState.FAILED)

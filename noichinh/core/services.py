@@ -16,7 +16,7 @@ from django.db.models.deletion import Collector
 from django.utils.translation import gettext as _
 
 from .audit import audit_change, audit_record, diff, snapshot
-from .models import AuditAction
+from .models import AuditAction, AuditEntry, Versioned
 from .resources import registry
 from .scoping import can_on
 
@@ -89,6 +89,97 @@ def object_create(
     return instance
 
 
+class StaleVersion(Exception):
+    """A change made from an older version of a `Versioned` record: someone saved it meanwhile.
+
+    `changed` maps each field saved by others since `expected` (field names, as the audit log
+    has them) to its current stored value; `current` is the record's version now."""
+
+    def __init__(self, instance: models.Model, expected: int, current: int) -> None:
+        super().__init__(_("This record was changed by someone else meanwhile."))
+        self.instance = instance
+        self.expected = expected
+        self.current = current
+        self.changed = changed_since(instance, expected)
+
+
+def changed_since(instance: models.Model, version: int) -> list[str]:
+    """Fields (attnames) the audit log shows changed after `version` of the record, in order of
+    first change; the audit entries carry the version in their diff."""
+    entries = AuditEntry.objects.filter(
+        object_type=instance._meta.label_lower, object_id=str(instance.pk)
+    ).order_by("-id")
+    names: list[str] = []
+    for entry in entries[:200]:
+        changes = entry.changes or {}
+        step = changes.get("version")
+        if not isinstance(step, list) or len(step) != 2:
+            continue
+        if not isinstance(step[1], int) or step[1] <= version:
+            break
+        for key in changes:
+            if key not in ("version", "id") and key not in names:
+                names.append(key)
+    return names
+
+
+def claim_version(instance: models.Model, expected: int | None) -> None:
+    """Move a `Versioned` record from `expected` (the version the editor saw; None: the one
+    loaded) to the next in one conditional UPDATE, so two saves of the same version cannot both
+    pass; raise StaleVersion otherwise. Other records pass untouched."""
+    if not isinstance(instance, Versioned) or instance.pk is None:
+        return
+    model = type(instance)
+    seen = instance.version if expected is None else expected
+    moved = model._default_manager.filter(pk=instance.pk, version=seen).update(version=seen + 1)
+    if not moved:
+        current = (
+            model._default_manager.filter(pk=instance.pk).values_list("version", flat=True).first()
+        )
+        raise StaleVersion(instance, seen, int(current or 0))
+    instance.version = seen + 1
+    instance._version_claimed = True
+
+
+def stale_changes(error: StaleVersion, user: Any) -> list[tuple[str, str, str]]:
+    """(field name, label, current value as shown to `user`) of each field changed meanwhile;
+    a field whose value is protected (`audit_redact`) is named without its value."""
+    from .display import display_value, field_label
+
+    model = type(error.instance)
+    fresh = model._default_manager.filter(pk=error.instance.pk).first()
+    redact = set(getattr(model, "audit_redact", ()))
+    rows: list[tuple[str, str, str]] = []
+    for key in error.changed:
+        field = next(
+            (f for f in model._meta.get_fields() if getattr(f, "attname", None) == key), None
+        ) or next((f for f in model._meta.get_fields() if f.name == key), None)
+        if field is None or fresh is None:
+            continue
+        name = field.name
+        if name in redact:
+            rows.append((name, field_label(model, name), _("(protected)")))
+            continue
+        text, _link = display_value(fresh, name, user)
+        rows.append((name, field_label(model, name), text or _("(empty)")))
+    return rows
+
+
+def stale_message(error: StaleVersion, user: Any, page: bool = True) -> str:
+    """The refusal in words: who may read the record learns which fields changed and to what."""
+    rows = stale_changes(error, user)
+    text = _(
+        "Someone else saved this record while you were editing it, so your changes were not saved."
+    )
+    if rows:
+        text += " " + _("Changed meanwhile: %(changes)s.") % {
+            "changes": "; ".join(f"{label}: {value}" for _name, label, value in rows)
+        }
+    if not page:
+        return text
+    return text + " " + _("Your input is kept below: check it against these values and save again.")
+
+
 @transaction.atomic
 def object_update(
     *,
@@ -97,13 +188,17 @@ def object_update(
     before: dict[str, Any],
     m2m: Mapping[str, Iterable[Any]] | None = None,
     message: str = "",
+    expected_version: int | None = None,
 ) -> models.Model:
-    """`before` is `snapshot(instance)` taken before the caller changed it."""
+    """`before` is `snapshot(instance)` taken before the caller changed it. For a `Versioned`
+    record, `expected_version` is the version the editor started from (None: the one loaded
+    with `instance`); a save from an older version raises StaleVersion and changes nothing."""
     resource = registry.for_model(type(instance))
     if resource is not None:
         resource.prepare_write(instance)
     instance.full_clean(exclude=list(m2m or ()))
     _check_scope(user, "change", instance)
+    claim_version(instance, expected_version)
     instance.save()
     _set_m2m(instance, m2m)
     if resource is not None:

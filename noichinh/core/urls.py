@@ -17,3 +17,10 @@ from . import autocomplete  # noqa: E402
 urlpatterns += [
     path("goi-y/<str:label>/", autocomplete.search_view, name="autocomplete"),
 ]
+
+from . import job_views  # noqa: E402
+
+urlpatterns += [
+    path("cong-viec-nen/<int:pk>/", job_views.job_status, name="job_status"),
+    path("cong-viec-nen/<int:pk>/tep/", job_views.job_file, name="job_file"),
+]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -23,10 +24,18 @@ from .audit import history_for, snapshot
 from .display import display_value, field_label
 from .forms import DeleteForm, ImportForm
 from .listing import PAGE_SIZES, build_listing, paginate, restrict_choices, scope_unit
-from .models import AuditAction, AuditEntry
+from .models import AuditAction, AuditEntry, Versioned
+from .ranking import ranked
+from .record_actions import RecordAction, chosen_action, ordered_actions
 from .resources import ModelResource, registry
 from .scoping import can, can_on
-from .services import object_create, object_delete, object_update
+from .services import (
+    StaleVersion,
+    object_create,
+    object_delete,
+    object_update,
+    stale_message,
+)
 
 
 def template_for(resource: type[ModelResource], suffix: str) -> list[str]:
@@ -35,6 +44,8 @@ def template_for(resource: type[ModelResource], suffix: str) -> list[str]:
         f"core/object_{suffix}.html",
     ]
 
+
+VERSION_FIELD = "version"
 
 _TITLES = {
     "ObjectCreateView": gettext_lazy("Add new"),
@@ -145,6 +156,9 @@ class ObjectListView(ResourceView):
         return HttpResponse(select_template(names).render(context, request))
 
 
+TITLE_FIELDS = {"title", "name", "full_name", "username", "nominee_label", "summary", "text"}
+
+
 class ObjectDetailView(ResourceView):
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         obj = self.get_object()
@@ -164,7 +178,44 @@ class ObjectDetailView(ResourceView):
             can_edit="edit" in self.resource.actions() and can_on(request.user, "change", obj),
             can_delete="delete" in self.resource.actions() and can_on(request.user, "delete", obj),
         )
+        context["key_facts"] = self.key_facts(obj)
+        actions = ordered_actions(self.record_actions(obj, context))
+        context["record_actions"] = actions
+        context["open_action"] = chosen_action(actions, self.requested_action())
         return render(request, template_for(self.resource, "detail"), context)
+
+    def requested_action(self) -> str | None:
+        return self.request.GET.get("do")
+
+    def key_facts(self, obj: Any) -> list[dict[str, Any]]:
+        """The few facts the record header shows under the title (`resource.key_fields`)."""
+        facts = []
+        names = getattr(self.resource, "key_fields", None)
+        if names is None:  # the list's columns, but the title (already the page's heading)
+            names = [n for n in self.resource.get_list_columns() if n not in TITLE_FIELDS][:4]
+        for name in names:
+            text, link = display_value(obj, name, self.request.user)
+            facts.append(
+                {"label": field_label(self.resource.model, name), "value": text, "link": link}
+            )
+        return facts
+
+    def record_actions(self, obj: Any, context: dict[str, Any]) -> list[RecordAction | None]:
+        """What the user may do with the record now: edit, the record's own verbs
+        (`verb_actions`), delete last. Each verb is offered only if its service would accept it."""
+        urls = context["urls"]
+        return [
+            RecordAction("edit", _("Edit"), reverse(urls["edit"], args=[obj.pk]), primary=True)
+            if context["can_edit"]
+            else None,
+            *self.verb_actions(obj, context),
+            RecordAction("delete", _("Delete"), reverse(urls["delete"], args=[obj.pk]), danger=True)
+            if context["can_delete"]
+            else None,
+        ]
+
+    def verb_actions(self, obj: Any, context: dict[str, Any]) -> list[RecordAction | None]:
+        return []
 
 
 class ObjectFormView(ResourceView):
@@ -173,6 +224,12 @@ class ObjectFormView(ResourceView):
     def form_for(self, data: Any = None, files: Any = None, instance: Any = None) -> Any:
         form = self.resource.get_form_class(self.mode)(data=data, files=files, instance=instance)
         restrict_choices(form, self.request.user, self.action)
+        if isinstance(instance, Versioned):
+            # The version the editor started from; a save from an older one is refused.
+            form.fields[VERSION_FIELD] = forms.IntegerField(
+                widget=forms.HiddenInput, required=False, min_value=1
+            )
+            form.initial[VERSION_FIELD] = instance.version
         return form
 
     def render_form(self, form: Any, obj: Any = None) -> HttpResponse:
@@ -191,7 +248,20 @@ class ObjectFormView(ResourceView):
                 if before is None:
                     object_create(user=self.request.user, instance=obj, m2m=m2m)
                 else:
-                    object_update(user=self.request.user, instance=obj, before=before, m2m=m2m)
+                    object_update(
+                        user=self.request.user,
+                        instance=obj,
+                        before=before,
+                        m2m=m2m,
+                        expected_version=form.cleaned_data.get(VERSION_FIELD),
+                    )
+        except StaleVersion as error:
+            # Keep what the user typed; the form now carries the current version, so saving
+            # again (after reading what changed) is a deliberate choice.
+            form.add_error(None, stale_message(error, self.request.user))
+            form.data = form.data.copy()
+            form.data[form.add_prefix(VERSION_FIELD)] = error.current
+            return None
         except ValidationError as error:
             form.add_error(None, error)
             return None
@@ -283,6 +353,12 @@ class ObjectExportView(ResourceView):
         if not can(request.user, "view", self.resource.model):
             raise PermissionDenied(_("You have no role that lets you see this list."))
         listing = build_listing(request, self.resource)
+        total = listing.queryset.count()
+        if total > exports.limit("export_background_rows") and request.user.home_unit_id:  # type: ignore[union-attr]
+            from .jobs import start_export
+
+            job = start_export(request, self.resource, total)
+            return redirect("core:job_status", pk=job.pk)
         return exports.export_response(request, self.resource, listing.queryset)
 
 
@@ -302,9 +378,24 @@ class ObjectImportView(ResourceView):
         form = ImportForm(request.POST, request.FILES)
         errors: list[exports.RowError] = []
         if form.is_valid():
-            result = exports.import_rows(
-                user=request.user, resource=self.resource, upload=form.cleaned_data["file"]
-            )
+            upload = form.cleaned_data["file"]
+            try:
+                content = exports.read_bytes(upload)
+                rows = exports.check_xlsx(content)
+            except ValidationError as error:
+                result = exports.ImportResult(
+                    errors=[exports.RowError(0, "", " ".join(error.messages))]
+                )
+            else:
+                background = rows - 1 > exports.limit("import_background_rows")
+                if background and request.user.home_unit_id:  # type: ignore[union-attr]
+                    from .jobs import start_import
+
+                    job = start_import(request, self.resource, content, upload.name, rows - 1)
+                    return redirect("core:job_status", pk=job.pk)
+                result = exports.import_rows(
+                    user=request.user, resource=self.resource, content=content, name=upload.name
+                )
             if not result.errors:
                 messages.success(
                     request,
@@ -363,7 +454,7 @@ def search(request: HttpRequest) -> HttpResponse:
                         "label": resource.verbose_name_plural(),
                         "items": [
                             (obj, reverse(resource.url_name("detail"), args=[obj.pk]))
-                            for obj in queryset.order_by(*resource.ordering)[:10]
+                            for obj in ranked(queryset, query, *resource.ordering)[:10]
                         ],
                         "total": total,
                         "list_url": reverse(resource.url_name("list")) + f"?q={query}",
@@ -373,6 +464,53 @@ def search(request: HttpRequest) -> HttpResponse:
 
 
 AUDIT_PAGE = 50
+
+
+def redact_unopenable(user: Any, entries: list[AuditEntry]) -> list[AuditEntry]:
+    """Entries about a record the reader may not open (a confidential case seen by a unit
+    administrator) keep only their action and time: no title, changes, message, user or
+    request (issue 16). Checked through the gate (`restrict(user, "view")`, so the same rule
+    as the record's own page); a deleted record of a model with record-level narrowing
+    (`scope_narrow`) is redacted, since the gate can no longer vouch for it. Entries are
+    changed in memory only, never saved."""
+    from django.apps import apps
+
+    wanted: dict[str, set[str]] = {}
+    for entry in entries:
+        if entry.object_type and entry.object_id:
+            wanted.setdefault(entry.object_type, set()).add(entry.object_id)
+    openable: dict[str, set[str]] = {}
+    narrowed: set[str] = set()
+    for label, ids in wanted.items():
+        try:
+            model = apps.get_model(label)
+        except (LookupError, ValueError):
+            continue
+        manager: Any = model._default_manager
+        if not hasattr(manager, "restrict"):
+            continue
+        if getattr(model, "scope_narrow", None) is not None:
+            narrowed.add(label)
+        keys = [int(i) for i in ids if i.isdigit()]
+        existing = {str(pk) for pk in manager.filter(pk__in=keys).values_list("pk", flat=True)}
+        seen = manager.restrict(user, "view").filter(pk__in=keys).values_list("pk", flat=True)
+        openable[label] = {str(pk) for pk in seen}
+        # A record that still exists and the reader may not open; or a deleted one of a
+        # narrowed model.
+        openable[label] |= {i for i in ids if i not in existing and label not in narrowed}
+    for entry in entries:
+        allowed = openable.get(entry.object_type)
+        if allowed is None or not entry.object_id or entry.object_id in allowed:
+            continue
+        entry.redacted = True  # type: ignore[attr-defined]
+        entry.object_repr = str(_("Confidential record"))
+        entry.changes = {}
+        entry.message = ""
+        entry.user_id = None
+        entry.username = ""
+        entry.request_id = ""
+        entry.ip = None  # type: ignore[assignment]
+    return entries
 
 
 def audit_log(request: HttpRequest) -> HttpResponse:
@@ -395,6 +533,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
         queryset = queryset.filter(object_type=object_type)
     paginator = CappedPaginator(queryset.order_by("-id"), AUDIT_PAGE)
     page = paginator.get_page(request.GET.get("page"))
+    page.object_list = redact_unopenable(request.user, list(page.object_list))
     params = request.GET.copy()
     params.pop("page", None)
     return render(
@@ -420,6 +559,7 @@ def audit_entry(request: HttpRequest, pk: int) -> HttpResponse:
     if not request.user.is_authenticated:
         return redirect("accounts:login")
     entry = get_object_or_404(AuditEntry.objects.restrict(request.user, "audit"), pk=pk)
+    redact_unopenable(request.user, [entry])
     return render(request, "core/audit_entry.html", {"entry": entry, "entry_list": [entry]})
 
 
@@ -492,6 +632,12 @@ class VerbDetailView(ObjectDetailView):
             context.update(self.detail_extra(obj))
             context.update({**self.verb_forms(obj), **getattr(self, "bound", {})})
         return context
+
+    def requested_action(self) -> str | None:
+        # A posted form that came back with errors stays open ("event_form" -> "event").
+        for name in getattr(self, "bound", {}):
+            return name.removesuffix("_form")
+        return super().requested_action()
 
 
 def render_verb_error(
