@@ -569,6 +569,15 @@ def _import_form(base: Any, keys: dict[str, _KeyField]) -> Any:
             self.instance = construct_instance(self, self.instance, opts.fields, opts.exclude)
         except ValidationError as error:
             self._update_errors(error)
+        if self._errors:
+            # A row already refused is also checked as a whole now (the model's cross-field
+            # rules, as Django's own form would), so that its errors are all named at once.
+            try:
+                self.instance.full_clean(
+                    exclude=self._get_validation_exclusions(), validate_unique=False
+                )
+            except ValidationError as error:
+                self._update_errors(error)
 
     def _clean_fields(self: Any) -> None:
         """BaseForm._clean_fields without a BoundField per field and row (the same steps:

@@ -6,7 +6,7 @@ from typing import Any
 
 import django_filters
 from django.apps import apps
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -223,6 +223,30 @@ class PetitionResource(ModelResource):
 
         assert isinstance(instance, Petition)
         refresh_deadlines(instance)
+
+    @classmethod
+    def bulk_prepare(cls) -> Any:
+        """`prepare_write` for a whole import file: the holidays are read once, not per row."""
+        from .services import compute_deadlines, holiday_set
+
+        holidays = holiday_set()
+
+        def prepare(petition: Any) -> None:
+            try:
+                petition.classify_due_on, petition.resolve_due_on = compute_deadlines(
+                    petition, holidays
+                )
+            except clock.ClockError as error:
+                raise ValidationError({"complexity": str(error)}) from error
+
+        return prepare
+
+    @classmethod
+    def created_many(cls, instances: list[Any]) -> None:
+        """The kept counts of a bulk insert, at once (what post_save does row by row)."""
+        from . import aggregates
+
+        aggregates.count_created([p.pk for p in instances])
 
     @classmethod
     def check_write(cls, user: Any, instance: models.Model, action: str) -> None:

@@ -101,11 +101,12 @@ def admin(demo: None) -> Client:
     return client
 
 
-def test_bad_filter_values_never_answer_5xx(admin: Client) -> None:
+@pytest.mark.parametrize("half", [0, 1])  # two halves, so that two workers share the walk
+def test_bad_filter_values_never_answer_5xx(admin: Client, half: int) -> None:
     failures: list[str] = []
     pairs = probes()
     assert len(pairs) > 1000
-    for path, query in pairs:
+    for path, query in pairs[half::2]:
         response = admin.get(path, query)
         if response.status_code >= 500:
             failures.append(f"{path}?{query}: {response.status_code}")
