@@ -716,6 +716,8 @@ def extract(
     _find_ratios(source, result, mask)
     _find_changes(source, result, mask)
     _find_figures(source, result, mask)
+    _find_prose_ratios(source, result)
+    result.ratios.sort(key=lambda r: r.start)
     _find_organisations(source, result)
     _find_tasks(source, result)
     _check_totals(source, result)
@@ -921,25 +923,98 @@ def _find_ratios(source: str, result: Extraction, mask: _Mask) -> None:
             decimals = len(stated["num"].partition(",")[2])
             if computed is not None and not _stated_ok(value, computed, decimals):
                 result.warnings.append(
-                    Warning(
-                        text=source[m.start() : e],
-                        start=m.start(),
-                        end=e,
-                        kind="ratio_percent",
-                        message=_(
-                            "%(part)s/%(total)s is %(computed)s %%, not the stated %(stated)s."
-                        )
-                        % {
-                            "part": format_number(part, _decimals(part)),
-                            "total": format_number(total, _decimals(total)),
-                            "computed": format_number(computed, 2),
-                            "stated": stated.group(0),
-                        },
-                        quotes=[m.group(0), stated.group(0)],
-                        offsets=[[m.start(), m.end()], [s, e]],
+                    _percent_warning(
+                        source, (m.start(), m.end()), (s, e), part, total, computed, stated.group(0)
                     )
                 )
         result.ratios.append(ratio)
+
+
+def _percent_warning(
+    source: str,
+    ratio: tuple[int, int],
+    stated: tuple[int, int],
+    part: Decimal,
+    total: Decimal,
+    computed: Decimal,
+    stated_text: str,
+) -> Warning:
+    return Warning(
+        text=source[ratio[0] : stated[1]],
+        start=ratio[0],
+        end=stated[1],
+        kind="ratio_percent",
+        message=_("%(part)s/%(total)s is %(computed)s %%, not the stated %(stated)s.")
+        % {
+            "part": format_number(part, _decimals(part)),
+            "total": format_number(total, _decimals(total)),
+            "computed": format_number(computed, 2),
+            "stated": stated_text,
+        },
+        quotes=[source[ratio[0] : ratio[1]], stated_text],
+        offsets=[[ratio[0], ratio[1]], [stated[0], stated[1]]],
+    )
+
+
+_ACHIEVED = re.compile(r"(?<![^\W\d_])đạt(?:\s{1,2}tỷ\s{1,2}lệ)?\s{1,3}$", re.IGNORECASE)
+_SENTENCE_END = re.compile(r"\.(?=\s)|;|\n")
+
+
+def _find_prose_ratios(source: str, result: Extraction) -> None:
+    """ "đã thụ lý 8.651 vụ, đã giải quyết 7.187 vụ, đạt tỷ lệ 83%": a percentage that a
+    sentence says was reached ("đạt") is the later of the two figures before it, of the same
+    unit, over the earlier one."""
+    figures = result.figures
+    stated_at = {r.stated_start for r in result.ratios}
+    for index, pct in enumerate(figures):
+        if pct.unit != "%" or pct.start in stated_at:
+            continue
+        if not _ACHIEVED.search(source[max(0, pct.start - 20) : pct.start]):
+            continue
+        window_start = max(0, pct.start - 300)
+        ends = [m.end() for m in _SENTENCE_END.finditer(source, window_start, pct.start)]
+        sentence_start = ends[-1] if ends else window_start
+        before = [f for f in figures[:index] if f.start >= sentence_start and f.unit != "%"]
+        if len(before) < 2:
+            continue
+        part_figure = before[-1]
+        totals = [f for f in before[:-1] if f.unit == part_figure.unit]
+        if not totals or not part_figure.unit:
+            continue
+        total_figure = totals[-1]
+        part, total = Decimal(str(part_figure.value)), Decimal(str(total_figure.value))
+        if total <= 0 or part > total:
+            continue
+        computed = part / total * 100
+        stated = Decimal(str(pct.value))
+        result.ratios.append(
+            Ratio(
+                text=source[total_figure.start : part_figure.end],
+                start=total_figure.start,
+                end=part_figure.end,
+                part=_as_number(part),
+                total=_as_number(total),
+                unit=part_figure.unit,
+                computed_percent=round(float(computed), 2),
+                stated_percent=pct.value,
+                stated_text=pct.text,
+                stated_start=pct.start,
+                stated_end=pct.end,
+            )
+        )
+        decimals = len(pct.text.partition(",")[2].rstrip("% ").strip())
+        if not _stated_ok(stated, computed, decimals):
+            result.warnings.append(
+                _percent_warning(
+                    source,
+                    (total_figure.start, part_figure.end),
+                    (pct.start, pct.end),
+                    part,
+                    total,
+                    computed,
+                    pct.text,
+                )
+            )
 
 
 def _decimals(value: Decimal) -> int:

@@ -232,3 +232,27 @@ def test_registry_link_and_date_check_through_the_gate(demo):
     province = extract(text, user=users.get(username="nghean"))
     assert province.documents[0].registry_id == plan.registry_id
     assert province.documents[1].registry_id is None
+
+
+def test_a_percentage_reached_in_prose_is_checked_against_its_two_figures() -> None:
+    """The issue's own example: nobody checks that 7.187 of 8.651 really is 83 %. Written as
+    prose ("đã thụ lý X vụ, đã giải quyết Y vụ, đạt tỷ lệ Z%"), not as "Y/X"."""
+    text = (
+        "Các cơ quan đã thụ lý 8.651 vụ, đã giải quyết 7.187 vụ, đạt tỷ lệ 85%; "
+        "tiếp nhận 200 đơn, giải quyết 166 đơn, đạt 83,0%."
+    )
+    result = extract(text)
+    pairs = [(r.part, r.total, r.unit, r.stated_percent) for r in result.ratios]
+    assert pairs == [(7187, 8651, "vụ", 85), (166, 200, "đơn", 83)]
+    warnings = [w for w in result.warnings if w.kind == "ratio_percent"]
+    assert len(warnings) == 1  # 166/200 is 83,0 %: right; 7.187/8.651 is 83,08 %, not 85 %
+    assert "83,08" in warnings[0].message and "85%" in warnings[0].message
+    for ratio in result.ratios:
+        assert text[ratio.start : ratio.end] == ratio.text
+        assert ratio.stated_start is not None and ratio.stated_end is not None
+        assert text[ratio.stated_start : ratio.stated_end] == ratio.stated_text
+
+
+def test_a_percentage_without_two_figures_before_it_is_no_ratio() -> None:
+    result = extract("Tỷ lệ giải quyết đạt 85%. Thụ lý 120 vụ.")
+    assert result.ratios == []
