@@ -371,3 +371,40 @@ def test_progress_is_visible_on_the_status_page_and_its_fragment(client, tree, s
     assert "25.000" in page and "100.000" in page and 'hx-trigger="every 2s"' in page
     fragment = client.get(url, headers={"HX-Request": "true"}).content.decode()
     assert fragment.lstrip().startswith('<div id="job-status"') and "25.000" in fragment
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_real_worker_runs_a_large_export_and_the_owner_is_told(
+    client, settings, tree, specialist
+):
+    """The database queue and `db_worker`, as `make run` starts them: the job waits queued with
+    its progress shown, the worker writes the file, the page shows it done and the inbox says so."""
+    from django.core.management import call_command
+
+    from noichinh.inbox.models import Notification
+    from noichinh.petitions.services import petition_register
+
+    settings.IO_LIMITS = {"export_background_rows": 2}
+    for i in range(3):
+        petition_register(
+            user=specialist,
+            unit=tree["prov_a"],
+            received_on=dt.date(2024, 3, 1),
+            channel="post",
+            kind="complaint",
+            field="land",
+            subject=f"Đơn {i}",
+            petitioner_name="Nguyễn Văn A",
+        )
+    response = client.get(reverse("petitions:petition_export"))
+    job = Job.objects.get()
+    assert response.status_code == 302 and job.state != JobState.DONE
+    waiting = client.get(response.url).content.decode()
+    assert 'aria-valuenow="100"' not in waiting
+    call_command("db_worker", "--batch", "--no-startup-delay", stdout=io.StringIO())
+    job.refresh_from_db()
+    assert job.state == JobState.DONE and job.done == 3
+    done = client.get(response.url).content.decode()
+    assert 'aria-valuenow="100"' in done and reverse("core:job_file", args=[job.pk]) in done
+    told = Notification.objects.get(user=specialist, key=f"job-{job.pk}")
+    assert told.url == reverse("core:job_status", args=[job.pk]) and told.kind == "export_ready"
