@@ -5,7 +5,7 @@ kept, so a read-only data set is only read):
 - refusal time of a compressed-file bomb, a random file and a 5,000,001-row sheet (check_xlsx);
 - the petition import of N rows (default 10,000) through `core.exports.import_rows` (the whole
   product path: reading, validation, bulk write, kept counts, audit chain), rows/s and peak RSS
-  growth; with `--hooks`, also with the PetitionResource bulk hooks (see docs/performance.md);
+  growth (PetitionResource's bulk hooks included, see docs/performance.md);
 - the reference in the same run: the fastest bare path (python-calamine read + COPY on
   PostgreSQL / executemany on SQLite of the same rows, no validation, no audit);
 - the petition export of up to M rows (default 100,000) with xlsxwriter, s and rows/s.
@@ -107,31 +107,6 @@ def many_rows(rows: int) -> bytes:
     return buffer.getvalue()
 
 
-def petition_hooks() -> tuple[Any, Any]:
-    """The two PetitionResource hooks proposed in docs/performance.md (bulk_prepare reads the
-    holidays once per file; created_many counts the batch in the kept aggregates at once)."""
-    from noichinh.petitions import aggregates, clock
-    from noichinh.petitions.services import compute_deadlines, holiday_set
-
-    def bulk_prepare(cls: Any = None) -> Any:
-        holidays = holiday_set()
-
-        def prepare(petition: Any) -> None:
-            try:
-                petition.classify_due_on, petition.resolve_due_on = compute_deadlines(
-                    petition, holidays
-                )
-            except clock.ClockError as error:
-                raise ValidationError({"complexity": str(error)}) from error
-
-        return prepare
-
-    def created_many(instances: list[Any]) -> None:
-        aggregates.count_created([p.pk for p in instances])
-
-    return bulk_prepare, created_many
-
-
 class Command(BaseCommand):
     help = "Bulk import/export figures (rolled back)."
 
@@ -139,8 +114,6 @@ class Command(BaseCommand):
         parser.add_argument("--rows", type=int, default=10_000)
         parser.add_argument("--export-rows", type=int, default=100_000)
         parser.add_argument("--user", default="")
-        parser.add_argument("--hooks", action="store_true")
-        parser.add_argument("--only-hooks", action="store_true")
         parser.add_argument("--no-import", action="store_true")
         parser.add_argument("--no-export", action="store_true")
 
@@ -152,10 +125,7 @@ class Command(BaseCommand):
         self._refusals()
         if not options["no_import"]:
             user = self._user(options["user"])
-            if not options["only_hooks"]:
-                self._import(user, options["rows"], hooks=False)
-            if options["hooks"] or options["only_hooks"]:
-                self._import(user, options["rows"], hooks=True)
+            self._import(user, options["rows"])
         if not options["no_export"]:
             from noichinh.core.scoping import SYSTEM
 
@@ -187,7 +157,7 @@ class Command(BaseCommand):
                 f"{outcome}"
             )
 
-    def _import(self, user: Any, rows: int, *, hooks: bool) -> None:
+    def _import(self, user: Any, rows: int) -> None:
         resource_class = registry.for_model(Petition)
         assert resource_class is not None
         units = list(
@@ -197,13 +167,7 @@ class Command(BaseCommand):
             .values_list("code", flat=True)[:50]
         )
         content = petitions_workbook(units, rows)
-        label = "import (product path" + (", petition hooks)" if hooks else ")")
-        saved: dict[str, Any] = {}
-        if hooks:
-            bulk_prepare, created_many = petition_hooks()
-            for name, value in (("bulk_prepare", bulk_prepare), ("created_many", created_many)):
-                saved[name] = resource_class.__dict__.get(name)
-                setattr(resource_class, name, staticmethod(value))
+        label = "import (product path)"
         rss = _rss_mb()
         start = time.perf_counter()
         try:
@@ -215,12 +179,6 @@ class Command(BaseCommand):
                 raise _Rollback
         except _Rollback:
             pass
-        finally:
-            for name, value in saved.items():
-                if value is None:
-                    delattr(resource_class, name)
-                else:
-                    setattr(resource_class, name, value)
         grown = _rss_mb() - rss
         if result.errors:
             self.stdout.write(f"{label}: ERRORS {result.errors[:3]}")
