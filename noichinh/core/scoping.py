@@ -134,6 +134,40 @@ def user_scope(
     return Scope.of([path for role, path in _assignments(user) if role in allowed])
 
 
+def sees_everything(user: Any, model: type[models.Model]) -> bool:
+    """Does the gate let `user` open every record of `model` (a view scope over the whole tree
+    and no record narrowed away, such as a confidential case)? Read once per user object (one
+    request) and model, so that a table of many figures does not count each one twice."""
+    if isinstance(user, SystemActor):
+        return True
+    cache: dict[type[models.Model], bool] = user.__dict__.setdefault("_noichinh_sees_all", {})
+    if model not in cache:
+        scope = user_scope(user, "view", model)
+        narrow = getattr(model, "scope_narrow", None)
+        narrowed = model._default_manager.exclude(narrow(user)) if narrow is not None else None
+        hidden_by_narrowing: bool | None = None
+        if "_noichinh_roots" not in user.__dict__:
+            # The roots of the tree, and whether the narrowing hides a record, in one query.
+            roots = apps.get_model("units", "Unit").objects.filter(parent__isnull=True)
+            if narrowed is not None:
+                rows = list(
+                    roots.annotate(hidden=models.Exists(narrowed)).values_list("path", "hidden")
+                )
+                hidden_by_narrowing = any(hidden for _path, hidden in rows)
+                user._noichinh_roots = [path for path, _hidden in rows]
+            else:
+                user._noichinh_roots = list(roots.values_list("path", flat=True))
+        answer = not scope.empty and all(
+            any(path.startswith(held) for held in scope.paths) for path in user._noichinh_roots
+        )
+        if answer and narrowed is not None:
+            if hidden_by_narrowing is None:
+                hidden_by_narrowing = narrowed.exists()
+            answer = not hidden_by_narrowing
+        cache[model] = answer
+    return cache[model]
+
+
 def user_roles(user: Any) -> set[str]:
     if user is None or not user.is_authenticated:
         return set()

@@ -178,7 +178,6 @@ def _deadline_title(state: str, what: str, due_on: dt.date, ctx: Context) -> str
 
 def _deadline_items(
     *,
-    source: str,
     kind: str,
     rows: Iterable[Any],
     due_of: Callable[[Any], dt.date | None],
@@ -226,22 +225,12 @@ def petition_items(ctx: Context) -> Iterator[Item]:
     petition = apps.get_model("petitions", "Petition")
     rules = Rules(ReminderSource.PETITION)
     horizon = ctx.horizon(rules.widest_days)
+    # The deadline running now is the stored `current_due_on` (petitions/aggregates.py keeps
+    # it on every write; indexed with the unit): the legal clock's rule, not restated here.
     rows = (
-        petition.objects.filter(
-            Q(status="received", classify_due_on__lte=horizon)
-            | Q(status="accepted", paused_since__isnull=True, resolve_due_on__lte=horizon)
-        )
+        petition.objects.filter(current_due_on__lte=horizon)
         .select_related("unit")
-        .only(
-            "pk",
-            "reference",
-            "subject",
-            "status",
-            "classify_due_on",
-            "resolve_due_on",
-            "paused_since",
-            "unit__path",
-        )
+        .only("pk", "reference", "subject", "status", "current_due_on", "unit__path")
     )
 
     def label(p: Any) -> str:
@@ -249,10 +238,9 @@ def petition_items(ctx: Context) -> Iterator[Item]:
         return f"{p} ({step})"
 
     yield from _deadline_items(
-        source=ReminderSource.PETITION,
         kind=NotificationKind.PETITION_DUE,
         rows=rows,
-        due_of=lambda p: p.current_due(),
+        due_of=lambda p: p.current_due_on,
         label=label,
         ctx=ctx,
         rules=rules,
@@ -267,7 +255,6 @@ def report_items(ctx: Context) -> Iterator[Item]:
         "unit", "form"
     )
     yield from _deadline_items(
-        source=ReminderSource.REPORT,
         kind=NotificationKind.REPORT_DUE,
         rows=due,
         due_of=lambda s: s.due_on,
@@ -334,7 +321,6 @@ def task_items(ctx: Context) -> Iterator[Item]:
     horizon = ctx.horizon(rules.widest_days)
     rows = task.objects.filter(status="open", due_on__lte=horizon).select_related("unit")
     yield from _deadline_items(
-        source=ReminderSource.TASK,
         kind=NotificationKind.TASK_DUE,
         rows=rows,
         due_of=lambda t: t.due_on,
@@ -346,7 +332,7 @@ def task_items(ctx: Context) -> Iterator[Item]:
 
 def case_items(ctx: Context) -> Iterator[Item]:
     from noichinh.cases.choices import Stage
-    from noichinh.cases.rules import cached_rules, stalled_q
+    from noichinh.cases.rules import cached_rules, stalled_q, verdict_text
 
     case = apps.get_model("cases", "Case")
     rules = Rules(ReminderSource.CASE)
@@ -358,8 +344,6 @@ def case_items(ctx: Context) -> Iterator[Item]:
     for obj in rows:
         since = obj.suspended_since or obj.last_event_on or obj.detected_on
         text = obj.stall(ctx.today)
-        from noichinh.cases.rules import verdict_text
-
         yield Item(
             obj,
             NotificationKind.CASE_STALLED,

@@ -119,8 +119,7 @@ def petition_classify(
 ) -> Petition:
     """Accept (thụ lý), forward, guide back, reject with a reason, or mark as a duplicate."""
     _require(user, "change", petition)
-    if petition.status != PetitionStatus.RECEIVED:
-        raise ValidationError(_("Only a received petition can be classified."))
+    _refuse(petition, "classify")
     if decision not in DECISION_STATUS:
         raise ValidationError({"decision": _("Choose how the petition is handled.")})
     if on < petition.received_on:
@@ -155,9 +154,33 @@ def petition_classify(
     return petition
 
 
-def _accepted(petition: Petition) -> None:
-    if petition.status != PetitionStatus.ACCEPTED:
-        raise ValidationError(_("Only an accepted petition can be extended, paused or resolved."))
+def petition_refusal(petition: Petition, verb: str) -> str | None:
+    """Why `verb` ("classify", "extend", "pause", "resume", "resolve", "follow_up") cannot be
+    done to the petition in its present state (None: it can). Each service below raises it; the
+    petition's page asks it before offering the verb, so the two never disagree."""
+    status = petition.status
+    paused = petition.paused_since is not None
+    if verb == "classify":
+        ok = status == PetitionStatus.RECEIVED
+        return None if ok else _("Only a received petition can be classified.")
+    if verb == "follow_up":
+        ok = status == PetitionStatus.RESOLVED
+        return None if ok else _("Only a resolved petition has a follow-up.")
+    if verb == "resume":
+        return None if paused else _("The petition is not paused.")
+    if status != PetitionStatus.ACCEPTED:
+        return _("Only an accepted petition can be extended, paused or resolved.")
+    if verb == "pause" and paused:
+        return _("The petition is already paused.")
+    if verb == "resolve" and paused:
+        return _("Resume the petition before resolving it.")
+    return None
+
+
+def _refuse(petition: Petition, verb: str) -> None:
+    refusal = petition_refusal(petition, verb)
+    if refusal:
+        raise ValidationError(refusal)
 
 
 @transaction.atomic
@@ -173,7 +196,7 @@ def petition_extend(
 ) -> PetitionExtension:
     """Extend the time to resolve by decision, within what the law allows."""
     _require(user, "change", petition)
-    _accepted(petition)
+    _refuse(petition, "extend")
     if document is not None and not can_on(user, "view", document):
         raise PermissionDenied(_("This document is outside your scope."))
     rule = clock.find_rule(petition.kind, clock.RESOLVE, petition.complaint_round)
@@ -222,9 +245,7 @@ def petition_extend(
 def petition_pause(*, user: Any, petition: Petition, start: dt.date, reason: str) -> PetitionPause:
     """Stop the clock from `start` until the petition is resumed."""
     _require(user, "change", petition)
-    _accepted(petition)
-    if petition.paused_since is not None:
-        raise ValidationError(_("The petition is already paused."))
+    _refuse(petition, "pause")
     if petition.accepted_on and start < petition.accepted_on:
         raise ValidationError({"start": _("A pause cannot start before the acceptance.")})
     pause = PetitionPause(unit=petition.unit, petition=petition, start=start, reason=reason)
@@ -241,8 +262,9 @@ def petition_pause(*, user: Any, petition: Petition, start: dt.date, reason: str
 def petition_resume(*, user: Any, petition: Petition, end: dt.date) -> Petition:
     """Restart the clock; the deadline moves back by the length of the pause."""
     _require(user, "change", petition)
+    _refuse(petition, "resume")
     pause = petition.pauses.filter(end__isnull=True).order_by("-start").first()
-    if pause is None or petition.paused_since is None:
+    if pause is None:
         raise ValidationError(_("The petition is not paused."))
     if end < pause.start:
         raise ValidationError({"end": _("A pause cannot end before it starts.")})
@@ -262,15 +284,13 @@ def petition_resolve(
 ) -> Petition:
     """Record the resolution; the outcomes differ for complaints and denunciations."""
     _require(user, "change", petition)
-    _accepted(petition)
+    _refuse(petition, "resolve")
     if outcome not in OUTCOMES_BY_KIND.get(petition.kind, ()):
         raise ValidationError(
             {"outcome": _("This outcome does not apply to this kind of petition.")}
         )
     if petition.accepted_on and resolved_on < petition.accepted_on:
         raise ValidationError({"resolved_on": _("The resolution cannot be before the acceptance.")})
-    if petition.paused_since is not None:
-        raise ValidationError(_("Resume the petition before resolving it."))
     before = snapshot(petition)
     petition.status = PetitionStatus.RESOLVED
     petition.resolved_on = resolved_on
@@ -287,8 +307,7 @@ def petition_record_follow_up(
 ) -> Petition:
     """Record how the resolution decision is being carried out."""
     _require(user, "change", petition)
-    if petition.status != PetitionStatus.RESOLVED:
-        raise ValidationError(_("Only a resolved petition has a follow-up."))
+    _refuse(petition, "follow_up")
     if follow_up not in FollowUp.values or not follow_up:
         raise ValidationError({"follow_up": _("Choose the state of the follow-up.")})
     before = snapshot(petition)

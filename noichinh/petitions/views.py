@@ -87,28 +87,24 @@ class PetitionDetailView(ObjectDetailView):
         return super().requested_action()
 
     def verb_actions(self, obj: Petition, context: dict[str, Any]) -> list[RecordAction | None]:
-        """The services' rules: classify a received petition; pause, extend or resolve an
-        accepted one that is not paused; resume a paused one; follow up a resolved one."""
+        """The verbs the services would accept now (`petition_refusal`, the services' own
+        rule); an extension also needs a law that allows one for this kind of petition."""
         if not context["can_change"]:
             return []
-        status = obj.status
-        accepted = status == PetitionStatus.ACCEPTED
-        running = accepted and obj.paused_since is None
+        labels = {
+            "classify": _("Classify and route"),
+            "resolve": _("Resolve"),
+            "pause": _("Pause the clock"),
+            "extend": _("Extend by decision"),
+            "resume": _("Resume the clock"),
+            "follow_up": _("Follow-up of the decision"),
+        }
         return [
-            RecordAction("classify", _("Classify and route"))
-            if status == PetitionStatus.RECEIVED
-            else None,
-            RecordAction("resolve", _("Resolve")) if running else None,
-            RecordAction("pause", _("Pause the clock")) if running else None,
-            RecordAction("extend", _("Extend by decision"))
-            if running and context["can_extend"]
-            else None,
-            RecordAction("resume", _("Resume the clock"))
-            if accepted and obj.paused_since is not None
-            else None,
-            RecordAction("follow_up", _("Follow-up of the decision"))
-            if status == PetitionStatus.RESOLVED
-            else None,
+            RecordAction(verb, label)
+            if services.petition_refusal(obj, verb) is None
+            and (verb != "extend" or context["can_extend"])
+            else None
+            for verb, label in labels.items()
         ]
 
     def verb_forms(self, obj: Petition) -> dict[str, Any]:

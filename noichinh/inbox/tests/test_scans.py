@@ -8,7 +8,6 @@ import pytest
 from django.core.management import call_command
 
 from noichinh.core.permissions import Role
-from noichinh.core.scoping import SYSTEM
 from noichinh.inbox.models import Notification, NotificationKind, ReminderRule
 from noichinh.inbox.scans import Context, add_working_days, run_scans
 from noichinh.work.choices import TaskStatus
@@ -156,4 +155,26 @@ def test_every_demo_notification_is_about_a_record_its_user_sees(demo):
     assert not Notification.objects.filter(user=nghean, unit__code__startswith="QT").exists()
     # A second run tells nobody anything.
     assert sum(r.created for r in run_scans()) == 0
-    assert SYSTEM is not None
+
+
+def test_the_petition_scan_follows_the_legal_clock(demo):
+    """Told: every petition the legal clock calls overdue today (Petition.state_on, the
+    clock's own rule); never told: one without a running deadline (paused, resolved, closed)."""
+    from django.utils import timezone
+
+    from noichinh.accounts.models import User
+    from noichinh.petitions.clock import State
+    from noichinh.petitions.models import Petition
+
+    today = timezone.localdate()
+    run_scans(only="petitions", today=today)
+    nghean = User.objects.get(username="nghean")
+    told = set(
+        Notification.objects.filter(user=nghean, object_type="petitions.petition").values_list(
+            "object_id", flat=True
+        )
+    )
+    states = {str(p.pk): p.state_on(today) for p in Petition.objects.restrict(nghean, "view")}
+    overdue = {pk for pk, state in states.items() if state == State.OVERDUE}
+    assert overdue and overdue <= told
+    assert not {pk for pk in told if states[pk] in (State.NO_DEADLINE, State.DONE_ON_TIME)}
