@@ -22,7 +22,7 @@ pytestmark = [pytest.mark.filterwarnings("ignore::DeprecationWarning")]
 
 
 @pytest.fixture
-def api_schema(db: None, settings: Any) -> Any:
+def api_schema(db: None, settings: Any, wsgi_keeps_the_connection: None) -> Any:
     settings.ALLOWED_HOSTS = ["*"]
     return schemathesis.openapi.from_wsgi("/api/schema/", application)
 
