@@ -224,6 +224,10 @@ NOICHINH_REAUTH_MINUTES = int(os.environ.get("NOICHINH_REAUTH_MINUTES", "5"))
 # The audit chain's HMAC key (docs/security.md). The development default is flagged by
 # `check --deploy`; production sets its own and keeps it out of the database's reach.
 NOICHINH_AUDIT_KEY = os.environ.get("NOICHINH_AUDIT_KEY", "noichinh-development-audit-key")
+# Keys of the petitioners' identities at rest (petitions/crypto.py): Fernet keys,
+# comma-separated, the first encrypting and all decrypting (rotation: docs/security.md). Unset:
+# a development key derived from SECRET_KEY, flagged by `check --deploy`.
+NOICHINH_IDENTITY_KEYS = env_list("NOICHINH_IDENTITY_KEYS")
 # Signed checkpoints of the audit chain, appended outside the database (git-ignored var/).
 NOICHINH_AUDIT_ANCHOR = Path(
     os.environ.get("NOICHINH_AUDIT_ANCHOR", BASE_DIR / "var" / "audit-anchor.jsonl")

@@ -109,6 +109,9 @@ class AuditAction(models.TextChoices):
     LOGOUT = "logout", _("Signed out")
     EXPORT = "export", _("Exported")
     IMPORT = "import", _("Imported")
+    # A protected identity (a denouncer's) shown to a user: one entry per request and record,
+    # or per request for a list (petitions.identity.log_identity_view); never the identity.
+    VIEW_IDENTITY = "view_identity", _("Viewed identity")
 
 
 class AuditQuerySet(ScopedQuerySet["AuditEntry"]):

@@ -19,10 +19,14 @@ from noichinh.core.api import ScopedModelSerializer, register_api, viewset_for
 from noichinh.core.scoping import restrict_choice
 from noichinh.documents.models import Document
 
-from . import selectors, services
+from . import identity, selectors, services
 from .choices import Decision, FollowUp, Outcome
 from .models import IDENTITY_FIELDS, Petition, ReceptionSession
 from .resources import PetitionResource, ReceptionSessionResource, may_see_identity
+
+# The denunciations whose identity an answer carries, collected on the request while it is
+# serialised and logged once by PetitionViewSet.finalize_response.
+SHOWN_KEY = "_identity_shown"
 
 READ_ONLY = [
     "status",
@@ -65,6 +69,15 @@ class PetitionSerializer(ScopedModelSerializer):
         if not may_see_identity(self._user(), instance):
             for name in IDENTITY_FIELDS:
                 data[name] = None
+        elif instance.is_denunciation:
+            # Shown: the viewset logs the request's denunciations at once (identity.py).
+            request = self.context.get("request")
+            if request is not None:
+                shown = getattr(request, SHOWN_KEY, None)
+                if shown is None:
+                    shown = []
+                    setattr(request, SHOWN_KEY, shown)
+                shown.append(instance)
         return data
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
@@ -152,6 +165,19 @@ def _valid(serializer_class: type[serializers.Serializer], request: Request) -> 
 
 class PetitionViewSet(viewset_for(PetitionResource)):  # type: ignore[misc]
     """Petitions, with the verbs of the petition page as actions."""
+
+    def finalize_response(
+        self, request: Request, response: Response, *args: Any, **kwargs: Any
+    ) -> Response:
+        """One `view_identity` entry for the denouncers' identities the answer carries (a
+        detail, a page of the list, the duplicates, a verb's answer)."""
+        shown = getattr(request, SHOWN_KEY, None)
+        if shown:
+            setattr(request, SHOWN_KEY, [])
+            identity.log_identity_view(
+                user=request.user, petitions=shown, where=identity.API, request=request._request
+            )
+        return super().finalize_response(request, response, *args, **kwargs)
 
     def _done(self, request: Request, petition: Petition) -> Response:
         petition.refresh_from_db()

@@ -42,6 +42,7 @@ from .choices import (
     PetitionKind,
     PetitionStatus,
 )
+from .crypto import blind_index
 from .models import Petition, PetitionExtension, ReceptionSession
 from .resources import PetitionResource
 
@@ -310,7 +311,7 @@ def _describe(
         complexity=complexity,
         remote_area=unit.code in ("QB-MH", "QB-TH", "KT-BNCTU", "DNO-BNCTU") and rng.random() < 0.5,
     )
-    petition.petitioner_key = fold(name)
+    petition.petitioner_key = blind_index(name)
     if channel == Channel.IN_PERSON:
         petition.session = sessions.get((unit.pk, received.year, received.month))
     return petition

@@ -13,7 +13,7 @@ from noichinh.core.text import fold
 from noichinh.documents.models import Document
 
 from .choices import Complexity, Decision, FollowUp, Outcome
-from .models import IDENTITY_FIELDS, Holiday, Petition, ReceptionSession
+from .models import IDENTITY_FIELDS, Holiday, IdentityRetention, Petition, ReceptionSession
 
 # Vietnamese words a spreadsheet may hold for the fixed choices, whatever the interface
 # language (the import also accepts the labels of the current language and the codes).
@@ -120,6 +120,19 @@ class ReceptionSessionForm(forms.ModelForm):
         model = ReceptionSession
         fields = ["unit", "held_on", "leader", "people", "place", "note"]
         widgets = {"held_on": DateInput(), "note": forms.Textarea(attrs={"rows": 3})}
+
+
+class IdentityRetentionForm(forms.ModelForm):
+    class Meta:
+        model = IdentityRetention
+        fields = ["unit", "kind", "years", "note"]
+        help_texts = {
+            "years": _(
+                "Counted from the day the petition was closed (resolved or classified); "
+                "afterwards the name, address and identity number are erased."
+            ),
+        }
+        widgets = {"note": forms.Textarea(attrs={"rows": 2})}
 
 
 class HolidayForm(forms.ModelForm):

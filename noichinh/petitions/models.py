@@ -21,7 +21,6 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from noichinh.core.models import UnitOwned, Versioned
-from noichinh.core.text import fold
 
 from . import clock
 from .choices import (
@@ -35,6 +34,7 @@ from .choices import (
     PetitionKind,
     PetitionStatus,
 )
+from .crypto import EncryptedCharField, blind_index
 
 ATTACHMENT_TYPES = ["pdf", "jpg", "jpeg", "png", "doc", "docx", "odt"]
 IDENTITY_FIELDS = ("petitioner_name", "petitioner_address", "petitioner_id_number")
@@ -92,9 +92,10 @@ class Petition(Versioned, UnitOwned):
     field = models.CharField(_("field"), max_length=20, choices=PetitionField.choices)
     subject = models.CharField(_("subject"), max_length=300)
     summary = models.TextField(_("summary"), blank=True)
-    petitioner_name = models.CharField(_("petitioner"), max_length=200, blank=True)
-    petitioner_address = models.CharField(_("petitioner's address"), max_length=300, blank=True)
-    petitioner_id_number = models.CharField(
+    # Encrypted at rest (crypto.py); `petitioner_key` is a keyed blind index of the name.
+    petitioner_name = EncryptedCharField(_("petitioner"), max_length=200, blank=True)
+    petitioner_address = EncryptedCharField(_("petitioner's address"), max_length=300, blank=True)
+    petitioner_id_number = EncryptedCharField(
         _("petitioner's identity number"), max_length=20, blank=True
     )
     petitioner_key = models.CharField(max_length=200, blank=True, editable=False, db_index=True)
@@ -253,7 +254,7 @@ class Petition(Versioned, UnitOwned):
             errors["outcome"] = _("This outcome does not apply to this kind of petition.")
         if errors:
             raise ValidationError(errors)
-        self.petitioner_key = fold(self.petitioner_name)
+        self.petitioner_key = blind_index(self.petitioner_name)
 
 
 class PetitionExtension(UnitOwned):
@@ -365,3 +366,29 @@ class PetitionCountNode(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit_id} < {self.ancestor_id} ({self.distance})"
+
+
+class IdentityRetention(UnitOwned):
+    """How long the petitioner's identity of a closed petition of `kind` is kept in the unit's
+    subtree: `years` after the petition was closed (resolved, or classified as forwarded,
+    guided back, not accepted or a duplicate). Afterwards `purge_identities` erases it (the
+    record stays, the name, address and identity number are blanked). The rule of the nearest
+    unit above a petition applies; without one, the identity is kept (Decree 13/2023/ND-CP:
+    personal data kept no longer than the purpose needs; the period is the administrator's)."""
+
+    kind = models.CharField(_("kind of petition"), max_length=20, choices=PetitionKind.choices)
+    years = models.PositiveSmallIntegerField(
+        _("years kept after closing"), validators=[MinValueValidator(1), MaxValueValidator(100)]
+    )
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        ordering = ["unit__path", "kind"]
+        verbose_name = _("identity retention rule")
+        verbose_name_plural = _("identity retention rules")
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "kind"], name="identity_retention_unit_kind")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.unit}"

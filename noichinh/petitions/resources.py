@@ -21,8 +21,8 @@ from noichinh.core.text import fold
 
 from . import clock
 from .choices import Channel, DeadlineState, PetitionField, PetitionKind, PetitionStatus
-from .forms import PetitionForm, ReceptionSessionForm
-from .models import Petition, ReceptionSession
+from .forms import IdentityRetentionForm, PetitionForm, ReceptionSessionForm
+from .models import IdentityRetention, Petition, ReceptionSession
 
 # Who may see a denouncer's identity (Law on Denunciations 2018, Art. 47-48).
 IDENTITY_ROLES = (Role.HEAD, Role.SYSTEM_ADMIN)
@@ -299,6 +299,30 @@ class ReceptionSessionResource(ModelResource):
     area = "petitions"
 
 
+@register
+class IdentityRetentionResource(ModelResource):
+    """How long a petitioner's identity is kept after the petition is closed (per kind, for a
+    unit's subtree): set by system administrators; `purge_identities` applies it daily."""
+
+    model = IdentityRetention
+    form = IdentityRetentionForm
+    fields = tuple(IdentityRetentionForm.Meta.fields)
+    list_columns = ("kind", "years", "unit")
+    detail_fields = ("kind", "years", "note", "unit")
+    filter_fields = ("kind",)
+    ordering = ("unit__path", "kind")
+    select_related = ("unit",)
+    permissions = {
+        "view": {Role.SYSTEM_ADMIN},
+        "add": {Role.SYSTEM_ADMIN},
+        "change": {Role.SYSTEM_ADMIN},
+        "delete": {Role.SYSTEM_ADMIN},
+    }
+    url_prefix = "luu-giu-danh-tinh/"
+    area = "admin"
+    api = False
+
+
 def _accepted(qs: Any) -> Any:
     return qs.filter(accepted_on__isnull=False)
 
@@ -392,4 +416,9 @@ register_area(
     )
 )
 
-__all__ = ["PetitionResource", "ReceptionSessionResource", "may_see_identity"]
+__all__ = [
+    "IdentityRetentionResource",
+    "PetitionResource",
+    "ReceptionSessionResource",
+    "may_see_identity",
+]

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from . import views
-from .resources import PetitionResource, ReceptionSessionResource
+from .resources import IdentityRetentionResource, PetitionResource, ReceptionSessionResource
 
 app_name = "petitions"
 
@@ -21,4 +21,5 @@ urlpatterns = [
         overrides={"detail": views.PetitionDetailView, "edit": views.PetitionEditView}
     ),
     *ReceptionSessionResource.urls(),
+    *IdentityRetentionResource.urls(),
 ]

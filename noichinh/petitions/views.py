@@ -32,7 +32,7 @@ from noichinh.core.scoping import can, can_on, user_roles
 from noichinh.core.views import ObjectDetailView, ObjectEditView
 from noichinh.units.models import Unit
 
-from . import clock, selectors, services
+from . import clock, identity, selectors, services
 from .choices import OUTCOMES_BY_KIND, PetitionField, PetitionKind, PetitionStatus
 from .forms import (
     ClassifyForm,
@@ -65,8 +65,13 @@ class PetitionDetailView(ObjectDetailView):
         today = timezone.localdate()
         rule = clock.find_rule(obj.kind, clock.RESOLVE, obj.complaint_round)
         classify_rule = clock.find_rule(obj.kind, clock.CLASSIFY, obj.complaint_round)
+        show_identity = may_see_identity(user, obj)
+        if show_identity and self.request.GET.get("tab", "info") != "history":
+            identity.log_identity_view(
+                user=user, petitions=[obj], where=identity.PAGE, request=self.request
+            )
         return {
-            "show_identity": may_see_identity(user, obj),
+            "show_identity": show_identity,
             "can_change": can_on(user, "change", obj),
             "extensions": obj.extensions.select_related("document"),
             "pauses": obj.pauses.all(),
@@ -132,6 +137,14 @@ class PetitionEditView(ObjectEditView):
         form = super().form_for(data, files, instance)
         if instance is not None and not may_see_identity(self.request.user, instance):
             form.hide_identity()
+        elif instance is not None and self.request.method == "GET":
+            # The form filled with the stored identity (a save shows nothing new).
+            identity.log_identity_view(
+                user=self.request.user,
+                petitions=[instance],
+                where=identity.EDIT,
+                request=self.request,
+            )
         return form
 
 
@@ -554,6 +567,10 @@ def petition_attachment(request: HttpRequest, pk: int) -> FileResponse:
         user=request.user,
         instance=petition,
         message=_("Attachment downloaded"),
+    )
+    # The letter names the denouncer: a view of the identity too.
+    identity.log_identity_view(
+        user=request.user, petitions=[petition], where=identity.ATTACHMENT, request=request
     )
     name = os.path.basename(petition.attachment.name)
     return FileResponse(handle, as_attachment=True, filename=name)

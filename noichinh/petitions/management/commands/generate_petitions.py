@@ -43,6 +43,7 @@ from noichinh.petitions.choices import (
     PetitionKind,
     PetitionStatus,
 )
+from noichinh.petitions.crypto import blind_index
 from noichinh.petitions.demo import (
     ACCUSED,
     COMMUNES,
@@ -324,7 +325,7 @@ class Builder:
             name,
             f"Thôn {rng.randint(1, 12)}, xã {rng.choice(COMMUNES)}",
             f"0{rng.randrange(10**11):011d}",
-            self.fold(name),
+            blind_index(name),
         )
         self.people.append(person)
         if len(self.people) > PEOPLE_KEPT:
