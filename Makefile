@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: install run dev test lint typecheck check e2e demo messages bench clean backup restore security
+.PHONY: install run dev test lint typecheck check e2e demo messages bench load clean backup restore security
 
 # Creates the virtualenv and installs the pinned dependencies; re-runs only when they change.
 $(BIN)/.installed: requirements.txt requirements-dev.txt
@@ -62,6 +62,11 @@ messages: install
 # SCALE=1. See docs/performance.md.
 bench: install
 	bench/run
+
+# Issue 18's load test: 50 users for 60 s against gunicorn on $(DATABASE_URL), a demo database
+# (LOAD_ARGS="--users 10 --seconds 20", see docs/performance.md, "Load test").
+load: install
+	$(BIN)/python manage.py bench_load $(LOAD_ARGS)
 
 # Backup of the configured database (DATABASE_URL; SQLite or PostgreSQL) into var/backups/ with a
 # .sha256 beside it; `make restore FILE=var/backups/...` puts one back into a fresh database
