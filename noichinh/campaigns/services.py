@@ -24,7 +24,7 @@ from noichinh.core.services import audit_transition, object_create, object_updat
 from noichinh.core.services import require as _require
 from noichinh.units.models import Unit
 
-from .choices import RegistrationStatus
+from .choices import CampaignState, RegistrationStatus
 from .models import Criterion, Review, Target, TargetChange, TargetRegistration
 
 
@@ -79,12 +79,24 @@ def target_set(
     return updated
 
 
+def amend_refusal(registration: TargetRegistration, today: dt.date | None = None) -> str | None:
+    """Why the registration's targets cannot be amended now (None: they can). A campaign
+    that has ended is judged on the targets it had: nothing is amended after it. The
+    registration page asks this before offering "Amend a target"."""
+    if registration.campaign.state_on(today) == CampaignState.ENDED:
+        return _("The campaign has ended: its targets can no longer be amended.")
+    return None
+
+
 @transaction.atomic
 def target_amend(
     *, user: Any, target: Target, value: int, reason: str, on: dt.date | None = None
 ) -> TargetChange:
     """Change an approved (or submitted) target; the reason and old value are kept."""
     _require(user, "change", target.registration)
+    refusal = amend_refusal(target.registration, on)
+    if refusal:
+        raise ValidationError(refusal)
     if not reason.strip():
         raise ValidationError({"reason": _("Give the reason for the amendment.")})
     if value == target.value:

@@ -139,7 +139,10 @@ class RegistrationDetailView(VerbDetailView):
         return [
             RecordAction("set", _("Register a target")) if change and editable else None,
             RecordAction("submit", _("Submit to the level above")) if change and editable else None,
-            RecordAction("amend", _("Amend a target")) if change and not editable else None,
+            # an ended campaign is judged on the targets it had (services.amend_refusal)
+            RecordAction("amend", _("Amend a target"))
+            if change and not editable and services.amend_refusal(obj) is None
+            else None,
             RecordAction("request", _("Ask the units below to register"))
             if change and context["request_form"].fields
             else None,

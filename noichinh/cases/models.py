@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 
 from noichinh.core.models import UnitOwned, Versioned
 from noichinh.core.scoping import user_scope
+from noichinh.core.text import format_date
 
 from . import rules
 from .choices import (
@@ -221,7 +222,7 @@ class CaseEvent(UnitOwned):
         verbose_name_plural = _("case events")
 
     def __str__(self) -> str:
-        return f"{self.get_stage_display()} {self.occurred_on:%d/%m/%Y}"
+        return f"{self.get_stage_display()} {format_date(self.occurred_on)}"
 
     @classmethod
     def scope_narrow(cls, user: Any) -> Q:
@@ -268,7 +269,7 @@ class CaseSuspension(UnitOwned):
         verbose_name_plural = _("suspensions")
 
     def __str__(self) -> str:
-        return f"{self.get_reason_display()} ({self.started_on:%d/%m/%Y})"
+        return f"{self.get_reason_display()} ({format_date(self.started_on)})"
 
     scope_narrow = CaseEvent.scope_narrow
     scope_allows = CaseEvent.scope_allows

@@ -12,7 +12,8 @@ from django.db.models.functions import Substr
 
 from noichinh.core.counts import branches_on, with_holder, within_on
 from noichinh.core.scoping import ScopedQuerySet
-from noichinh.units.models import Unit, names_on
+from noichinh.units.models import Unit
+from noichinh.units.selectors import Branch, branches
 
 from . import rules
 from .choices import CaseField, Conduct, Detection, IssueStatus, MonitoringLevel, Stage
@@ -58,6 +59,7 @@ class TotalRow:
     damage: int = 0
     recovered: int = 0
     params: dict[str, str] = field(default_factory=dict)
+    branch: Branch | None = None  # by unit: the branch below the summary's unit
 
     @property
     def query(self) -> str:
@@ -77,12 +79,58 @@ _AGGREGATES = {
 
 
 def _row(key: str, label: str, values: dict[str, Any], params: dict[str, str]) -> TotalRow:
-    return TotalRow(
-        key=key,
-        label=label,
-        **{name: int(values.get(name) or 0) for name in _AGGREGATES},
-        params=params,
-    )
+    figures: dict[str, Any] = {name: int(values.get(name) or 0) for name in _AGGREGATES}
+    return TotalRow(key=key, label=label, params=params, **figures)
+
+
+def _branch_rows(
+    base: QuerySet[Case],
+    unit: Unit,
+    tree: Any,
+    as_of: dt.date | None,
+    day: dict[str, str],
+) -> list[TotalRow]:
+    """The rows by branch: the units directly below `unit` (on the tree of `as_of`, else
+    today's), each summing its subtree, and `unit`'s own records; a unit closed by a merger is
+    a row only with records in the window (only grouped records make rows)."""
+    sums: dict[int, dict[str, int]] = {}
+    if tree is not None:
+        # Each record goes to the child of `unit` whose subtree held it that day (one query).
+        branch_of = branches_on(unit, as_of, tree)  # type: ignore[arg-type]
+        grouped, holder = with_holder(base.order_by(), as_of)
+        found = [
+            (branch_of.get(r[holder], unit.pk), r)
+            for r in grouped.values(holder).annotate(**_AGGREGATES).order_by()
+        ]
+    else:
+        width = len(unit.path) + 8  # the child's path segment: 7 digits and a dot
+        grouped = (
+            base.annotate(branch=Substr("unit__path", 1, width))
+            .values("branch")
+            .annotate(**_AGGREGATES)
+            .order_by("branch")
+        )
+        by_path = list(grouped)
+        ids = dict(
+            Unit.objects.filter(path__in=[r["branch"] for r in by_path]).values_list("path", "id")
+        )
+        found = [(ids.get(r["branch"], unit.pk), r) for r in by_path]
+    for key, r in found:
+        into = sums.setdefault(key, dict.fromkeys(_AGGREGATES, 0))
+        for name in _AGGREGATES:
+            into[name] += int(r[name] or 0)
+    named = branches(unit, list(sums), as_of)
+    rows = []
+    for pk, values in sums.items():
+        branch = named[pk]
+        # The own records: exactly the unit's (`unit`); a branch: its whole subtree (`trong`).
+        params = {"unit": str(pk)} if branch.own else {"trong": str(pk), **day}
+        row = _row(str(pk), branch.label, values, params)
+        row.branch = branch
+        rows.append(row)
+    # The unit's own records first, then the branches in the tree's order.
+    rows.sort(key=lambda r: (not r.branch.own, r.branch.unit.path))  # type: ignore[union-attr]
+    return rows
 
 
 def case_totals(
@@ -121,43 +169,8 @@ def case_totals(
             if value in found:
                 params = {"field": value, "trong": str(unit.pk), **day}
                 rows.append(_row(value, str(label), found[value], params))
-    elif tree is not None:
-        # The branches of the tree of that day: each unit's records go to the child of `unit`
-        # whose subtree held it then (one query per call, summed here).
-        branch_of = branches_on(unit, as_of, tree)  # type: ignore[arg-type]
-        sums: dict[int, dict[str, int]] = {}
-        grouped, holder = with_holder(base.order_by(), as_of)
-        for r in grouped.values(holder).annotate(**_AGGREGATES).order_by():
-            branch = branch_of.get(r[holder], unit.pk)
-            into = sums.setdefault(branch, dict.fromkeys(_AGGREGATES, 0))
-            for name in _AGGREGATES:
-                into[name] += int(r[name] or 0)
-        names = names_on(list(sums), as_of)  # type: ignore[arg-type]
-        for branch, values in sums.items():
-            if branch == unit.pk:  # records owned by `unit` itself
-                rows.append(_row(str(branch), str(unit), values, {"unit": str(unit.pk)}))
-            else:
-                params = {"trong": str(branch), **day}
-                name = names[branch].name if branch in names else str(Unit.objects.get(pk=branch))
-                rows.append(_row(str(branch), name, values, params))
-        rows.sort(key=lambda r: (-r.cases, r.label))
     else:
-        width = len(unit.path) + 8  # the child's path segment: 7 digits and a dot
-        grouped = (
-            base.annotate(branch=Substr("unit__path", 1, width))
-            .values("branch")
-            .annotate(**_AGGREGATES)
-            .order_by("branch")
-        )
-        found = {r["branch"]: r for r in grouped}
-        units = {u.path: u for u in Unit.objects.filter(path__in=list(found))}
-        for path, values in found.items():
-            branch_unit = units.get(path)
-            if branch_unit is None:  # records owned by `unit` itself
-                rows.append(_row(path, str(unit), values, {"unit": str(unit.pk)}))
-            else:
-                rows.append(_row(path, str(branch_unit), values, {"trong": str(branch_unit.pk)}))
-        rows.sort(key=lambda r: (-r.cases, r.label))
+        rows = _branch_rows(base, unit, tree, as_of, day)
     total_values = base.aggregate(**_AGGREGATES)
     total = _row("total", "", total_values, {})
     return rows, total

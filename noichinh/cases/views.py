@@ -20,11 +20,12 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from noichinh.core.forms import DateInput, add_service_errors
-from noichinh.core.listing import restrict_choices, scope_unit
+from noichinh.core.listing import restrict_choices, subtree_unit
 from noichinh.core.record_actions import RecordAction
-from noichinh.core.scoping import can, can_on, user_scope
+from noichinh.core.scoping import can, can_on
 from noichinh.core.views import VerbDetailView, render_verb_error
 from noichinh.units.models import Unit
+from noichinh.units.selectors import drill_query, summary_crumbs, summary_unit
 
 from . import rules, selectors, services
 from .choices import IssueKind
@@ -177,12 +178,8 @@ class SummaryForm(forms.Form):
 
 
 def base_unit(request: HttpRequest, model: Any) -> Unit | None:
-    """The unit a summary is about: the one picked in the top bar, else the user's widest."""
-    picked = scope_unit(request)
-    if picked is not None:
-        return picked
-    paths = user_scope(request.user, "view", model).paths
-    return Unit.objects.filter(path__in=paths).order_by("path").first()
+    """The unit a summary starts from (units.selectors.summary_unit)."""
+    return summary_unit(request, model)
 
 
 @login_required
@@ -198,7 +195,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     by = data.get("by") or "unit"
     if not form.is_bound:  # show the window the figures are for
         form = SummaryForm(initial={"start": start, "end": end, "by": by})
-    unit = base_unit(request, Case)
+    top = base_unit(request, Case)
+    # A row's link drills down into its branch (`trong`), keeping the period.
+    unit = subtree_unit(request) or top
     case_list = reverse("cases:case_list")
     # A past window is read on the tree of its last day (a record counts for the unit that
     # held it then), and the lists behind its numbers too.
@@ -218,7 +217,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "issue_period_query": f"advised_after={start:%d/%m/%Y}&advised_before={end:%d/%m/%Y}"
         + tree_query,
         "as_of": as_of,
-        "crumbs": [(_("Summary of cases and matters"), None)],
+        "crumbs": summary_crumbs(request, _("Summary of cases and matters"), unit, top),
+        "drilled": unit is not None and top is not None and unit.pk != top.pk,
     }
     if unit is not None:
         rows, total = selectors.case_totals(
@@ -232,6 +232,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             headline=selectors.case_headline(user=user, unit=unit, on=today),
             rows=rows,
             total=total,
+            drill={
+                r.key: f"?{drill_query(request.GET, r.branch.unit)}"
+                for r in rows
+                if r.branch is not None and not r.branch.own
+            },
             issue_rows=issue_rows,
             stalled=selectors.case_list_stalled(user=user, on=today)
             .within(unit)

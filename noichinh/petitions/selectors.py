@@ -15,6 +15,7 @@ from django.urls import reverse
 from noichinh.core.counts import subtree_ids_on
 from noichinh.core.handover import held_on_q
 from noichinh.core.text import fold
+from noichinh.units.selectors import branch_map  # the generic helper of summaries by branch
 
 from . import clock
 from .choices import PetitionStatus
@@ -317,26 +318,6 @@ def held_q(unit: Any, day: dt.date, ids: list[int] | None = None) -> Q:
     if ids is None:
         ids = subtree_ids_on(unit, day, _tree(day))
     return held_on_q(Petition, ids, day)
-
-
-def branch_map(unit: Any, day: dt.date) -> dict[int, int]:
-    """{unit id: its branch} on the tree of `day`: the child of `unit` whose subtree holds it,
-    `unit` itself for itself (no unit: the roots of the tree, each its own branch)."""
-    from types import SimpleNamespace
-
-    tree = _tree(day)
-    if unit is None:
-        tops = tree.get(None, [])
-        found: dict[int, int] = {}
-        for top in tops:
-            for member in subtree_ids_on(SimpleNamespace(pk=top), day, tree):
-                found[member] = top
-        return found
-    found = {unit.pk: unit.pk}
-    for child in tree.get(unit.pk, []):
-        for member in subtree_ids_on(SimpleNamespace(pk=child), day, tree):
-            found[member] = child
-    return found
 
 
 def _tree(day: dt.date) -> Any:

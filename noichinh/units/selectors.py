@@ -5,13 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from collections import OrderedDict
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Max, Prefetch, Q, QuerySet
 
 from noichinh.core import counts
 
-from .models import Unit, UnitEvent, UnitEventLink, UnitVersion
+from .models import Unit, UnitEvent, UnitEventLink, UnitVersion, names_on
 
 # -- the tree of a day, read once ---------------------------------------------------------
 #
@@ -97,3 +98,117 @@ def unit_lineage(*, unit: Unit) -> dict[str, list[Unit]]:
         seen.add(current.pk)
         current = current.successor
     return {"predecessors": list(unit.predecessors.order_by("name")), "became": became}
+
+
+# -- summaries by branch --------------------------------------------------------------------
+#
+# A summary "by unit" lists the branches directly below the unit it is about (the country: its
+# provinces and central departments; a province: its departments and the units below it), never
+# the whole tree flattened, each row a link down into that branch; the unit's own records are a
+# row of their own ("Trực tiếp <unit>"). The petitions, cases and tasks summaries share these.
+
+
+def branch_map(unit: Any, day: dt.date) -> dict[int, int]:
+    """{unit id: its branch} on the tree of `day`: the child of `unit` whose subtree holds it,
+    `unit` itself for itself (no unit: the roots of the tree, each its own branch)."""
+    from types import SimpleNamespace
+
+    tree = tree_on(day)
+    if unit is None:
+        found: dict[int, int] = {}
+        for top in tree.get(None, []):
+            for member in counts.subtree_ids_on(SimpleNamespace(pk=top), day, tree):
+                found[member] = top
+        return found
+    found = {unit.pk: unit.pk}
+    for child in tree.get(unit.pk, []):
+        for member in counts.subtree_ids_on(SimpleNamespace(pk=child), day, tree):
+            found[member] = child
+    return found
+
+
+@dataclass(frozen=True)
+class Branch:
+    """One row of a summary by branch: the branch's unit, whether it is the summary's unit
+    itself (its own records), and the name the row shows."""
+
+    unit: Unit
+    own: bool
+    label: str
+
+    @property
+    def merged_into(self) -> Unit | None:
+        """The heir of a unit closed by a merger (the 2025 reorganisation), else None."""
+        if self.unit.valid_to is None:
+            return None
+        return self.unit.successor
+
+
+def branches(unit: Unit, ids: Any, day: dt.date | None = None) -> dict[int, Branch]:
+    """The branches `ids` below `unit` (and `unit` itself for its own records), named as on
+    `day` (today's names without it), with their heirs read in the same query."""
+    from django.utils.translation import gettext as _
+
+    ids = [i for i in ids if i is not None]
+    units = Unit.objects.select_related("successor").in_bulk(ids)
+    names = names_on(list(units), day) if day is not None else {}
+    found: dict[int, Branch] = {}
+    for pk, branch in units.items():
+        name = names[pk].name if pk in names else branch.name
+        if pk == unit.pk:
+            found[pk] = Branch(branch, True, _("Directly %(unit)s") % {"unit": name})
+        else:
+            found[pk] = Branch(branch, False, name)
+    return found
+
+
+def drill_query(params: Any, unit: Unit | None) -> str:
+    """The same query string with the unit changed (`trong`): a row's link down into its
+    branch, or the crumb back up, keeping the period and the other choices."""
+    query = params.copy()
+    query.pop("page", None)
+    if unit is None:
+        query.pop("trong", None)
+    else:
+        query["trong"] = str(unit.pk)
+    return query.urlencode()
+
+
+def up_crumbs(unit: Unit, top: Unit | None) -> list[Unit]:
+    """The units from `top` (the page's starting unit) down to `unit`'s parent: the crumbs
+    back up a drill-down (none when `unit` is `top` or not inside it)."""
+    if top is None or unit.pk == top.pk or not unit.path.startswith(top.path):
+        return []
+    return [u for u in unit.ancestors() if u.path.startswith(top.path)]
+
+
+def summary_unit(request: Any, model: Any) -> Unit | None:
+    """The unit a summary starts from: the one picked in the top bar, else the user's widest
+    (the whole tree: its open root)."""
+    from noichinh.core.listing import scope_unit
+    from noichinh.core.scoping import user_scope
+
+    picked = scope_unit(request)
+    if picked is not None:
+        return picked
+    paths = user_scope(request.user, "view", model).paths
+    if "" in paths:
+        return Unit.objects.filter(depth=0, valid_to__isnull=True).order_by("path").first()
+    return Unit.objects.filter(path__in=paths).order_by("path").first()
+
+
+def summary_crumbs(
+    request: Any, title: str, unit: Unit | None, top: Unit | None
+) -> list[tuple[str, str | None]]:
+    """A summary's crumbs: its title (back to the starting unit), then the units drilled
+    through (each back up to that unit's summary, same period), then the unit shown."""
+    if unit is None or top is None or unit.pk == top.pk:
+        return [(title, None)]
+    here = request.path
+    crumbs: list[tuple[str, str | None]] = [(title, f"{here}?{drill_query(request.GET, None)}")]
+    for above in up_crumbs(unit, top):
+        if above.pk != top.pk:
+            label = above.short_name or above.name
+            crumbs.append((label, f"{here}?{drill_query(request.GET, above)}"))
+    crumbs.append((unit.short_name or unit.name, None))
+    return crumbs

@@ -4,12 +4,15 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
+from types import SimpleNamespace
 from typing import Any
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -19,11 +22,19 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from noichinh.core.forms import DateInput, add_service_errors
-from noichinh.core.listing import restrict_choices
+from noichinh.core.listing import restrict_choices, subtree_unit
 from noichinh.core.record_actions import RecordAction
 from noichinh.core.scoping import can, can_on
 from noichinh.core.views import VerbDetailView, render_verb_error
 from noichinh.documents.services import record_date_warnings
+from noichinh.units.selectors import (
+    Branch,
+    branch_map,
+    branches,
+    drill_query,
+    summary_crumbs,
+    summary_unit,
+)
 
 from . import selectors, services
 from .forms import CompleteForm, IssueForm, ProgressForm, ReopenForm, TaskFromConclusionForm
@@ -265,6 +276,66 @@ class DashboardForm(forms.Form):
     )
 
 
+def _branch_row(request: HttpRequest, unit: Any, branch: Branch, **figures: Any) -> SimpleNamespace:
+    """A row of the summary: the branch, the list filter of its records (the unit's own: exactly
+    its tasks; a branch: its subtree) and the link down into its branch."""
+    narrow = f"unit={branch.unit.pk}" if branch.own else f"trong={branch.unit.pk}"
+    drill = "" if branch.own else f"?{drill_query(request.GET, branch.unit)}"
+    return SimpleNamespace(branch=branch, unit=branch.unit, narrow=narrow, drill=drill, **figures)
+
+
+def _task_branches(
+    request: HttpRequest, unit: Any, branch_of: dict[int, int], tasks: Any
+) -> list[SimpleNamespace]:
+    """[{branch, count, ...}] of a task list, by the branches directly below `unit`."""
+    if unit is None:
+        return []
+    counts: dict[int, int] = {}
+    for owner, n in (
+        tasks.order_by().values("unit").annotate(n=Count("id")).values_list("unit", "n")
+    ):
+        key = branch_of.get(owner, unit.pk)
+        counts[key] = counts.get(key, 0) + n
+    named = branches(unit, list(counts))
+    rows = [_branch_row(request, unit, named[pk], count=n) for pk, n in counts.items()]
+    return sorted(rows, key=lambda r: (not r.branch.own, r.unit.path))
+
+
+def _completion_branches(
+    request: HttpRequest, unit: Any, branch_of: dict[int, int], start: dt.date, end: dt.date
+) -> list[SimpleNamespace]:
+    """Completion (selectors.completion_by_unit: each task for the unit that held it on its
+    deadline) summed by the branches directly below `unit`."""
+    if unit is None:
+        return []
+    sums: dict[int, list[int]] = {}
+    for c in selectors.completion_by_unit(request.user, start, end):
+        key = branch_of.get(c.unit.pk)
+        if key is None:  # held then by a unit outside this one
+            continue
+        into = sums.setdefault(key, [0, 0, 0, 0])
+        for i, n in enumerate((c.due, c.on_time, c.late, c.open)):
+            into[i] += n
+    named = branches(unit, list(sums))
+    rows: list[SimpleNamespace] = []
+    for pk, (due, on_time, late, still_open) in sums.items():
+        done = on_time + late
+        rate = Decimal(done * 100) / Decimal(due) if due else None
+        rows.append(
+            _branch_row(
+                request,
+                unit,
+                named[pk],
+                due=due,
+                on_time=on_time,
+                late=late,
+                open=still_open,
+                rate=rate,
+            )
+        )
+    return sorted(rows, key=lambda r: (not r.branch.own, r.unit.path))
+
+
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     """Tổng hợp nhiệm vụ: overdue and due soon by unit, completion by unit for a period, and
@@ -278,24 +349,31 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     start = data.get("start") or dt.date(today.year, 1, 1)
     end = data.get("end") or dt.date(today.year, 12, 31)
     year = data.get("year") or today.year
-    overdue = selectors.task_list_overdue(user, today)
-    due_soon = selectors.task_list_due_soon(user, today)
+    # The figures of the unit picked (a row's link drills down into its branch, `trong`),
+    # by the branches directly below it, never the whole tree flattened.
+    top = summary_unit(request, Task)
+    unit = subtree_unit(request) or top
+    overdue = selectors.task_list_overdue(user, today).within(unit)
+    due_soon = selectors.task_list_due_soon(user, today).within(unit)
     task_list = reverse("work:task_list")
+    branch_of = branch_map(unit, today) if unit is not None else {}
     context = {
         "form": form,
         "today": today,
         "start": start,
         "end": end,
         "year": year,
+        "unit": unit,
+        "drilled": unit is not None and top is not None and unit.pk != top.pk,
         "task_list": task_list,
         "overdue_count": overdue.count(),
         "due_soon_count": due_soon.count(),
-        "overdue_by_unit": selectors.count_by_unit(overdue),
-        "due_soon_by_unit": selectors.count_by_unit(due_soon),
+        "overdue_by_unit": _task_branches(request, unit, branch_of, overdue),
+        "due_soon_by_unit": _task_branches(request, unit, branch_of, due_soon),
         "overdue": overdue[:20],
         "due_soon": due_soon[:20],
-        "completion": selectors.completion_by_unit(user, start, end),
+        "completion": _completion_branches(request, unit, branch_of, start, end),
         "programmes": selectors.programme_timeliness(user, year, today),
-        "crumbs": [(_("Summary of key tasks"), None)],
+        "crumbs": summary_crumbs(request, _("Summary of key tasks"), unit, top),
     }
     return render(request, "work/dashboard.html", context)

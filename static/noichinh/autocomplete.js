@@ -148,6 +148,10 @@
         selectedText = row.text;
         combo.value = row.text;
         fire(hidden);
+        if (box.dataset.acSubmit === "1" && hidden.form) {
+          // The top bar's scope: picking a unit is the whole action.
+          if (hidden.form.requestSubmit) { hidden.form.requestSubmit(); } else { hidden.form.submit(); }
+        }
       }
       close();
     }
@@ -210,7 +214,7 @@
         highlight(active + (event.key === "ArrowDown" ? 1 : -1));
       } else if (event.key === "Enter") {
         if (open && active >= 0) { event.preventDefault(); choose(active); }
-        else if (!list.hidden) { event.preventDefault(); }
+        else if (!list.hidden || box.dataset.acSubmit === "1") { event.preventDefault(); }
       } else if (event.key === "Escape") {
         if (!list.hidden) { event.preventDefault(); close(); }
         else if (!multiple) { combo.value = selectedText; }
@@ -226,7 +230,38 @@
     });
   }
 
+  // A <select data-ac-url> (the top bar's scope picker) lists only a few top choices, its
+  // fallback without JavaScript: it becomes a combobox over every choice, keeping its name, id
+  // (its <label for>) and selected option, and submits its form when a choice is picked.
+  function upgradeSelect(select) {
+    var box = el("div", "ac");
+    ["acUrl", "acNone", "acMore", "acResults", "acSuggestions", "acRemove"].forEach(function (key) {
+      if (select.dataset[key]) { box.dataset[key] = select.dataset[key]; }
+    });
+    box.dataset.acMultiple = "0";
+    if (select.hasAttribute("data-autosubmit")) { box.dataset.acSubmit = "1"; }
+    var raw = el("input", "ac-raw " + (select.dataset.acClass || "form-control"));
+    raw.type = "text";
+    raw.id = select.id;
+    raw.name = select.name;
+    raw.placeholder = select.dataset.acPlaceholder || "";
+    if (select.title) { raw.title = select.title; }
+    var current = el("span", "ac-current");
+    current.id = (select.id || "ac" + counter) + "_current";
+    var picked = select.options[select.selectedIndex];
+    if (picked && picked.value) {
+      var item = el("span", "ac-item", picked.dataset.acLabel || picked.textContent.replace(/^[·\s]+/, ""));
+      item.dataset.acId = picked.value;
+      current.appendChild(item);
+    }
+    box.appendChild(raw);
+    box.appendChild(current);
+    select.replaceWith(box);
+    setup(box);
+  }
+
   function enhance(root) {
+    root.querySelectorAll("select[data-ac-url]").forEach(upgradeSelect);
     root.querySelectorAll("div.ac").forEach(setup);
   }
   onReady(function () { enhance(document); });

@@ -100,13 +100,14 @@ def test_a_past_figure_of_a_merged_committee_links_to_its_own_records_only() -> 
 
 
 def _cells(html: str, label: str) -> list[str]:
-    """The cells of the first table row whose first cell is `label` (links stripped)."""
+    """The cells of the first table row whose first cell is `label` (links stripped; a note
+    after the name, such as "(đã sáp nhập vào ...)", is allowed)."""
     for row in re.findall(r"<tr>(.*?)</tr>", html, flags=re.S):
         cells = [
             re.sub(r"<[^>]+>", "", c).strip()
             for c in re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", row, flags=re.S)
         ]
-        if cells and cells[0] == label:
+        if cells and (cells[0] == label or cells[0].startswith(label + " ")):
             return cells
     raise AssertionError(f"no row {label!r}")
 

@@ -115,6 +115,8 @@ def test_an_approved_target_changes_only_with_a_reason_and_keeps_history(
     tree, setup, client
 ) -> None:
     s = setup
+    s["campaign"].end_on = D(2099, 12, 31)  # still running: an ended one takes no amendment
+    s["campaign"].save()
     registration = _registration(tree["prov_a"], s, [(s["cases"], None, 10)])
     registration.status = "approved"
     registration.save()
@@ -139,6 +141,31 @@ def test_an_approved_target_changes_only_with_a_reason_and_keeps_history(
     assert Target.objects.get().value == 8
     page = client.get(reverse("campaigns:targetregistration_detail", args=[registration.pk]))
     assert "Sắp xếp tổ chức bộ máy" in page.content.decode()
+
+
+def test_an_ended_campaign_offers_no_amendment_and_refuses_one(tree, setup, client) -> None:
+    s = setup
+    s["campaign"].end_on = D(2025, 12, 31)
+    s["campaign"].save()
+    registration = _registration(tree["prov_a"], s, [(s["cases"], None, 10)])
+    registration.status = "approved"
+    registration.save()
+    client.force_login(s["specialist_a"])
+    detail = reverse("campaigns:targetregistration_detail", args=[registration.pk])
+    amend = reverse("campaigns:registration_amend", args=[registration.pk])
+    response = client.get(detail, {"do": "amend"})
+    assert "amend" not in {a.key for a in response.context["record_actions"]}
+    assert amend not in response.content.decode()
+    response = client.post(amend, {"criterion": s["cases"].pk, "value": "8", "reason": "Lý do"})
+    assert response.status_code == 400
+    assert "đã kết thúc" in " ".join(response.context["amend_form"].non_field_errors())
+    assert Target.objects.get().value == 10 and not TargetChange.objects.exists()
+    # The same registration while the campaign runs: offered.
+    s["campaign"].end_on = D(2099, 12, 31)
+    s["campaign"].save()
+    response = client.get(detail, {"do": "amend"})
+    assert "amend" in {a.key for a in response.context["record_actions"]}
+    assert amend in response.content.decode()
 
 
 def test_a_committee_asks_its_departments_to_register(tree, setup, client) -> None:

@@ -68,6 +68,7 @@ MEASURED: dict[tuple[str, str], int] = {
     ("documents:term_list", "admin"): 10,  # HTTP 200
     ("inbox:reminderrule_list", "admin"): 9,  # HTTP 200
     ("petitions:petition_list", "admin"): 10,  # HTTP 200
+    ("petitions:identityretention_list", "admin"): 9,  # HTTP 200
     ("petitions:receptionsession_list", "admin"): 10,  # HTTP 200
     ("reports:formitem_list", "admin"): 32,  # HTTP 200
     ("reports:formsection_list", "admin"): 11,  # HTTP 200
@@ -114,6 +115,7 @@ MEASURED: dict[tuple[str, str], int] = {
     ("documents:term_list", "trunguong"): 10,  # HTTP 200
     ("inbox:reminderrule_list", "trunguong"): 9,  # HTTP 200
     ("petitions:petition_list", "trunguong"): 10,  # HTTP 200
+    ("petitions:identityretention_list", "trunguong"): 8,  # HTTP 403
     ("petitions:receptionsession_list", "trunguong"): 10,  # HTTP 200
     ("reports:formitem_list", "trunguong"): 32,  # HTTP 200
     ("reports:formsection_list", "trunguong"): 11,  # HTTP 200
@@ -160,6 +162,7 @@ MEASURED: dict[tuple[str, str], int] = {
     ("documents:term_list", "nghean"): 10,  # HTTP 200
     ("inbox:reminderrule_list", "nghean"): 9,  # HTTP 200
     ("petitions:petition_list", "nghean"): 10,  # HTTP 200
+    ("petitions:identityretention_list", "nghean"): 8,  # HTTP 403
     ("petitions:receptionsession_list", "nghean"): 10,  # HTTP 200
     ("reports:formitem_list", "nghean"): 16,  # HTTP 200
     ("reports:formsection_list", "nghean"): 11,  # HTTP 200

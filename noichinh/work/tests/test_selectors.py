@@ -106,7 +106,8 @@ def test_dashboard_page(client, tree, tasks, specialist_a, specialist_b):
     codes = [c.unit.code for c in response.context["completion"]]
     assert codes == ["T-A", "T-A1"]
     text = response.content.decode()
-    assert f"?deadline=overdue&amp;unit={tree['dept_a'].pk}" in text
+    # by the branches below the province: a department's row covers its subtree (`trong`)
+    assert f"?deadline=overdue&amp;trong={tree['dept_a'].pk}" in text
     assert "Tỉnh B quá hạn" not in text
     bad = client.get(reverse("work:dashboard"), {"start": "99/99/2024"})
     assert bad.status_code == 200 and bad.context["start"] == D(bad.context["today"].year, 1, 1)
