@@ -47,6 +47,11 @@ class PetitionStatus(models.TextChoices):
     RESOLVED = "resolved", _("Resolved")
 
 
+# A petition is open while received or accepted; every other status closes it (resolved, or
+# classified away: forwarded, guided back, not accepted, a duplicate).
+OPEN_STATUSES = (PetitionStatus.RECEIVED, PetitionStatus.ACCEPTED)
+
+
 class Decision(models.TextChoices):
     """How a received petition is classified and routed (petition_classify)."""
 

@@ -20,7 +20,7 @@ from noichinh.core.handover import (
 )
 
 from . import aggregates
-from .choices import PetitionStatus
+from .choices import OPEN_STATUSES
 from .models import Petition, PetitionExtension, PetitionPause, ReceptionSession
 
 
@@ -48,7 +48,7 @@ register_handover(
         label=gettext_lazy("Open petitions"),
         model=Petition,
         held=lambda ids, on: Petition.objects.filter(
-            unit_id__in=ids, status__in=[PetitionStatus.RECEIVED, PetitionStatus.ACCEPTED]
+            unit_id__in=ids, status__in=OPEN_STATUSES
         ).order_by("received_on", "id"),
         describe=_clock,
         date_field="received_on",

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from noichinh.core.audit import audit_record, diff, snapshot
 from noichinh.core.models import AuditAction, AuditEntry
 
-from .choices import PetitionStatus
+from .choices import OPEN_STATUSES
 from .models import IDENTITY_FIELDS, IdentityRetention, Petition
 from .resources import may_see_identity
 
@@ -96,15 +96,6 @@ def log_identity_view(
 
 # -- retention ---------------------------------------------------------------------------------
 
-# A petition is closed once resolved or classified away (forwarded, guided back, not accepted,
-# a duplicate); its retention runs from the day it was closed.
-CLOSED = (
-    PetitionStatus.RESOLVED,
-    PetitionStatus.FORWARDED,
-    PetitionStatus.GUIDED,
-    PetitionStatus.REJECTED,
-    PetitionStatus.DUPLICATE,
-)
 ERASED_FIELDS = (*IDENTITY_FIELDS, "petitioner_key")
 
 
@@ -139,7 +130,7 @@ def expired_identities(on: dt.date) -> QuerySet[Petition]:
         condition |= own
     return (
         Petition.objects.annotate(closed_on=Coalesce("resolved_on", "classified_on"))
-        .filter(status__in=CLOSED)
+        .exclude(status__in=OPEN_STATUSES)  # closed: resolved or classified away
         .filter(condition)
         .filter(_holds_identity())
         .order_by("pk")

@@ -24,6 +24,7 @@ from noichinh.core.models import UnitOwned, Versioned
 
 from . import clock
 from .choices import (
+    OPEN_STATUSES,
     OUTCOMES_BY_KIND,
     Channel,
     ComplaintRound,
@@ -201,7 +202,7 @@ class Petition(Versioned, UnitOwned):
 
     @property
     def is_open(self) -> bool:
-        return self.status in (PetitionStatus.RECEIVED, PetitionStatus.ACCEPTED)
+        return self.status in OPEN_STATUSES
 
     def current_due(self) -> dt.date | None:
         if self.status == PetitionStatus.RECEIVED:

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 from types import SimpleNamespace
 from typing import Any
 
@@ -318,19 +317,19 @@ def _completion_branches(
             into[i] += n
     named = branches(unit, list(sums))
     rows: list[SimpleNamespace] = []
-    for pk, (due, on_time, late, still_open) in sums.items():
-        done = on_time + late
-        rate = Decimal(done * 100) / Decimal(due) if due else None
+    for pk, figures in sums.items():
+        # The branch's sums as one Completion: the rate has its one definition there.
+        total = selectors.Completion(named[pk].unit, *figures)
         rows.append(
             _branch_row(
                 request,
                 unit,
                 named[pk],
-                due=due,
-                on_time=on_time,
-                late=late,
-                open=still_open,
-                rate=rate,
+                due=total.due,
+                on_time=total.on_time,
+                late=total.late,
+                open=total.open,
+                rate=total.rate,
             )
         )
     return sorted(rows, key=lambda r: (not r.branch.own, r.unit.path))
